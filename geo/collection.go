@@ -1,0 +1,57 @@
+package geo
+
+import "github.com/paulmach/orb"
+
+// Collection describes one set of features, as listed at /collections.
+type Collection struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	// Attribution credits the source of the data; shown wherever it is served.
+	Attribution string `json:"attribution,omitempty"`
+	// GeometryType is "Point", "Polygon", "MultiPolygon", … or "Geometry" when mixed.
+	GeometryType string `json:"geometryType"`
+	// Bound is the extent of every feature's geometry (recomputed by the store).
+	Bound orb.Bound `json:"bound"`
+	// Count is the number of features (recomputed by the store).
+	Count int `json:"count"`
+	// TimeStart and TimeEnd name the properties that give a feature's time
+	// extent (RFC 3339 dates or date-times); datetime queries test overlap with
+	// [TimeStart, TimeEnd]. TimeEnd may equal TimeStart (an instant) or be "".
+	TimeStart string `json:"timeStart,omitempty"`
+	TimeEnd   string `json:"timeEnd,omitempty"`
+	// Fields lists the feature properties and their JSON types
+	// ("string", "number", "integer", "boolean"), in a stable order.
+	Fields []Field `json:"fields,omitempty"`
+	// SearchFields names the properties that name search indexes.
+	SearchFields []string `json:"searchFields,omitempty"`
+	// Rank orders collections in search results: lower first (regions before districts).
+	Rank int `json:"rank"`
+}
+
+// Field is one property of a collection's features.
+type Field struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// Query selects features of one collection. The zero Query selects all.
+type Query struct {
+	// Boxes: a feature matches when its exact geometry intersects any box.
+	// An antimeridian-crossing box arrives here already split in two.
+	Boxes []orb.Bound
+	// Time, when not nil, keeps features whose time extent overlaps it.
+	Time *Interval
+	// Equals keeps features whose property, formatted as text, equals the value.
+	Equals map[string]string
+	// Offset and Limit page through the matches (ordered by feature id);
+	// Limit 0 means no limit.
+	Offset, Limit int
+}
+
+// Page is one page of a query's answer.
+type Page struct {
+	Features []*Feature
+	// Matched is how many features match the query across all pages.
+	Matched int
+}
