@@ -1,0 +1,150 @@
+package tiles
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"kzmap/geo"
+	"kzmap/geo/tiles/internal/tiletest"
+)
+
+// benchDir is where /work/shared/bench/gen.py and postgis.sh put their files.
+func benchDir() string {
+	if d := os.Getenv("KZMAP_BENCH"); d != "" {
+		return d
+	}
+	return filepath.Join(os.TempDir(), "kzmap-bench")
+}
+
+// workload reads the 715 tiles of the shared benchmark workload.
+func workload(tb testing.TB) []maptile.Tile {
+	tb.Helper()
+	f, err := os.Open(filepath.Join(benchDir(), "workload", "tiles.txt"))
+	if err != nil {
+		tb.Skipf("no tile workload (run /work/shared/bench/gen.py): %v", err)
+	}
+	defer f.Close()
+	var out []maptile.Tile
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var z, x, y uint32
+		if _, err := fmt.Sscanf(sc.Text(), "%d/%d/%d", &z, &x, &y); err != nil {
+			tb.Fatalf("tiles.txt: %q: %v", sc.Text(), err)
+		}
+		out = append(out, maptile.New(x, y, maptile.Zoom(z)))
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkWorkload makes the 715 district tiles of the shared workload,
+// one op being all of them, without any tile cache. PostGIS takes about
+// 0.3 s for the same (its summary.txt, mvt.total_s.adm2).
+func BenchmarkWorkload(b *testing.B) {
+	src := tiletest.Districts(b)
+	tiles := workload(b)
+	layers := []string{"districts"}
+	// The first pass includes projecting every district once.
+	start := time.Now()
+	var bytes int
+	for _, t := range tiles {
+		mvt, err := MVT(src, layers, t)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bytes += len(mvt)
+	}
+	b.Logf("first pass (projection included): %.3f s, %d bytes for %d tiles", time.Since(start).Seconds(), bytes, len(tiles))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, t := range tiles {
+			if _, err := MVT(src, layers, t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/workload")
+}
+
+// BenchmarkWorkloadSource is the share of BenchmarkWorkload spent in the
+// test source's scan (a store answers from its index instead).
+func BenchmarkWorkloadSource(b *testing.B) {
+	src := tiletest.Districts(b)
+	tiles := workload(b)
+	for b.Loop() {
+		for _, t := range tiles {
+			if _, err := src.Items("districts", geo.Query{Boxes: []orb.Bound{Bound(t)}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/workload")
+}
+
+// TestSizesAgainstPostGIS compares tile sizes with the tiles ST_AsMVT wrote
+// for the same districts (postgis.sh), when they are there.
+func TestSizesAgainstPostGIS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	dir := filepath.Join(benchDir(), "results", "tiles", "adm2")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("no PostGIS tiles: %v", err)
+	}
+	src := tiletest.Districts(t)
+	tiles := workload(t)
+	var ours, theirs [9]int
+	var both, nonEmptyOurs, nonEmptyTheirs int
+	for _, tile := range tiles {
+		b, err := MVT(src, []string{"districts"}, tile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pg, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("%d/%d/%d.pbf", tile.Z, tile.X, tile.Y)))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if tile.Z < 9 {
+			ours[tile.Z] += len(b)
+			theirs[tile.Z] += len(pg)
+		}
+		if len(b) > 0 {
+			nonEmptyOurs++
+		}
+		if len(pg) > 0 {
+			nonEmptyTheirs++
+		}
+		if len(b) > 0 && len(pg) > 0 {
+			both++
+		}
+	}
+	var to, tt int
+	for z := range ours {
+		t.Logf("z%d: %8d bytes, PostGIS %8d (%+.1f%%)", z, ours[z], theirs[z], 100*float64(ours[z]-theirs[z])/float64(max(theirs[z], 1)))
+		to += ours[z]
+		tt += theirs[z]
+		if r := float64(ours[z]) / float64(max(theirs[z], 1)); theirs[z] > 0 && (r < 0.9 || r > 1.1) {
+			t.Errorf("zoom %d: %d bytes is %.2f× PostGIS's %d; want within 10%%", z, ours[z], r, theirs[z])
+		}
+	}
+	t.Logf("all: %d bytes, PostGIS %d (%+.1f%%); non-empty tiles %d, PostGIS %d, both %d",
+		to, tt, 100*float64(to-tt)/float64(tt), nonEmptyOurs, nonEmptyTheirs, both)
+	if tt == 0 {
+		t.Skip("PostGIS tiles are all empty")
+	}
+	if r := float64(to) / float64(tt); r < 0.9 || r > 1.1 {
+		t.Errorf("total size %d is %.2f× PostGIS's %d; want within 10%%", to, r, tt)
+	}
+	if nonEmptyOurs != nonEmptyTheirs {
+		t.Errorf("%d non-empty tiles, PostGIS %d", nonEmptyOurs, nonEmptyTheirs)
+	}
+}

@@ -1,0 +1,377 @@
+package tiles
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/simplify"
+
+	"kzmap/geo"
+	"kzmap/geo/tiles/internal/world"
+)
+
+// Source gives the features of a collection that meet a lon/lat bound
+// (geo.Store satisfies it through Items with Boxes).
+type Source interface {
+	Items(collection string, q geo.Query) (geo.Page, error)
+}
+
+// Tolerance is the Douglas–Peucker tolerance for zoom z, in units of the
+// 4096 grid, applied before snapping to the grid. A quarter of a unit
+// removes only points that snapping would make (nearly) redundant anyway, so
+// tiles stay as detailed as PostGIS's ST_AsMVTGeom (within a few per cent in
+// size over the benchmark workload) while low zooms shed the vertices that
+// all fall into the same few grid cells. At zooms 0–1, where the whole
+// country is a few hundred cells across and every client loads the tile,
+// half a unit keeps those tiles below PostGIS's.
+func Tolerance(z maptile.Zoom) float64 {
+	if z <= 1 {
+		return 0.5
+	}
+	return 0.25
+}
+
+// MVT returns the Mapbox Vector Tile 2.1 (uncompressed) of tile t with one
+// layer per collection, named by the collection id. It returns nil when no
+// feature reaches the tile. Each feature carries its id as the property "id"
+// and as the MVT id (see FeatureID).
+func MVT(src Source, layers []string, t maptile.Tile) ([]byte, error) {
+	if t.Z > MaxZoom || !t.Valid() {
+		return nil, fmt.Errorf("%w: %d/%d/%d", ErrBadTile, t.Z, t.X, t.Y)
+	}
+	ls, err := Layers(src, layers, t)
+	if err != nil || len(ls) == 0 {
+		return nil, err
+	}
+	b, err := mvt.Marshal(ls)
+	if err != nil {
+		return nil, fmt.Errorf("tiles: encoding %d/%d/%d: %w", t.Z, t.X, t.Y, err)
+	}
+	return b, nil
+}
+
+// Layers returns the tile's layers in tile coordinates before encoding,
+// leaving out layers without features. The features' Properties maps are
+// shared between tiles: read them, do not modify them.
+func Layers(src Source, layers []string, t maptile.Tile) (mvt.Layers, error) {
+	q := geo.Query{Boxes: []orb.Bound{Bound(t)}}
+	frame := world.NewFrame(uint32(t.Z), t.X, t.Y, Extent, Buffer)
+	tol := Tolerance(t.Z)
+	dp := simplify.DouglasPeucker(tol)
+	rs := &simplifier{tol: tol}
+	pb := builders.Get().(*polygonBuilder)
+	defer builders.Put(pb)
+	pb.frame = frame
+	pb.s.tol = tol
+	var out mvt.Layers
+	seen := make(map[string]bool, len(layers))
+	for _, name := range layers {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		page, err := src.Items(name, q)
+		if err != nil {
+			return nil, fmt.Errorf("tiles: layer %s: %w", name, err)
+		}
+		l := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
+		for _, f := range page.Features {
+			w := world.Of(f)
+			if !frame.PixelBound(w.Bound).Intersects(frame.Clip) {
+				continue
+			}
+			var parts []orb.Geometry
+			switch w.G.(type) {
+			case orb.Polygon, orb.MultiPolygon:
+				if g := pb.geometry(w); g != nil {
+					parts = []orb.Geometry{g}
+				}
+			default:
+				if g := frame.Clipped(w); g != nil {
+					for _, part := range split(g) {
+						if part = snap(part, dp, rs); part != nil {
+							parts = append(parts, part)
+						}
+					}
+				}
+			}
+			for _, part := range parts {
+				l.Features = append(l.Features, &geojson.Feature{
+					ID:         FeatureID(f.ID),
+					Geometry:   part,
+					Properties: Properties(f),
+				})
+			}
+		}
+		if len(l.Features) > 0 {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// split breaks a collection into its members: an MVT feature has one type.
+func split(g orb.Geometry) []orb.Geometry {
+	c, ok := g.(orb.Collection)
+	if !ok {
+		return []orb.Geometry{g}
+	}
+	var out []orb.Geometry
+	for _, m := range c {
+		out = append(out, split(m)...)
+	}
+	return out
+}
+
+// maxSafeID keeps ids exact in JavaScript (MapLibre's feature state) and in
+// decoders that read ids as doubles, orb's included.
+const maxSafeID = 1<<53 - 1
+
+// FeatureID is the MVT id of a feature id: the number itself when id is a
+// decimal number below 2^53, otherwise its FNV-1a hash cut to 53 bits.
+// Either way it is the same in every tile.
+func FeatureID(id string) uint64 {
+	if id != "" && id[0] >= '0' && id[0] <= '9' {
+		if n, err := strconv.ParseUint(id, 10, 64); err == nil && n <= maxSafeID {
+			return n
+		}
+	}
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64() & maxSafeID
+}
+
+var properties world.Cache[geojson.Properties]
+
+// Properties returns f's properties as MVT values: strings, integers
+// (integral numbers become sint values, as PostGIS writes integer columns),
+// doubles and bools; objects and arrays become their JSON text; null is left
+// out. The feature id is added as "id". The map is computed once per
+// feature and shared: callers must not modify it.
+func Properties(f *geo.Feature) geojson.Properties {
+	return properties.Get(f, properties1)
+}
+
+func properties1(f *geo.Feature) geojson.Properties {
+	p := make(geojson.Properties, len(f.Properties)+1)
+	for k, v := range f.Properties {
+		if v, ok := value(v); ok {
+			p[k] = v
+		}
+	}
+	p["id"] = f.ID
+	return p
+}
+
+func value(v any) (any, bool) {
+	switch v := v.(type) {
+	case nil:
+		return nil, false
+	case string, bool, int64, uint64:
+		return v, true
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			return int64(v), true
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, false
+		}
+		return v, true
+	case float32:
+		return value(float64(v))
+	case int:
+		return int64(v), true
+	case int32:
+		return int64(v), true
+	case uint32:
+		return uint64(v), true
+	case json.Number:
+		if n, err := v.Int64(); err == nil {
+			return n, true
+		}
+		if x, err := v.Float64(); err == nil {
+			return value(x)
+		}
+		return v.String(), true
+	case time.Time:
+		return v.Format(time.RFC3339), true
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v), true
+	}
+	return string(b), true
+}
+
+// snap simplifies g (pixel coordinates, floating point), moves it onto the
+// integer grid, drops what collapses there and orients rings the MVT way:
+// exterior rings with positive area in tile coordinates (y down), holes
+// negative. It returns nil when nothing is left.
+func snap(g orb.Geometry, dp *simplify.DouglasPeuckerSimplifier, s *simplifier) orb.Geometry {
+	switch g := g.(type) {
+	case orb.Point:
+		return round(g)
+	case orb.MultiPoint:
+		for i := range g {
+			g[i] = round(g[i])
+		}
+		return g
+	case orb.LineString:
+		return snapLine(g, dp)
+	case orb.MultiLineString:
+		out := g[:0]
+		for _, ls := range g {
+			if ls = snapLine(ls, dp); ls != nil {
+				out = append(out, ls)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		if len(out) == 1 {
+			return out[0]
+		}
+		return out
+	case orb.Polygon:
+		if p := snapPolygon(g, s); p != nil {
+			return p
+		}
+		return nil
+	case orb.MultiPolygon:
+		out := g[:0]
+		for _, p := range g {
+			if p = snapPolygon(p, s); p != nil {
+				out = append(out, p)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		if len(out) == 1 {
+			return out[0]
+		}
+		return out
+	}
+	return nil
+}
+
+func round(p orb.Point) orb.Point {
+	return orb.Point{math.Round(p[0]), math.Round(p[1])}
+}
+
+func snapLine(ls orb.LineString, dp *simplify.DouglasPeuckerSimplifier) orb.LineString {
+	ls = dp.LineString(ls)
+	ls = dedupe(ls)
+	if len(ls) < 2 {
+		return nil
+	}
+	return ls
+}
+
+func snapPolygon(p orb.Polygon, s *simplifier) orb.Polygon {
+	out := p[:0]
+	for i, r := range p {
+		r = snapRing(r, s)
+		if r == nil {
+			if i == 0 {
+				return nil
+			}
+			continue
+		}
+		// Exterior rings positive, holes negative (see snap).
+		if a := area2(r); (i == 0) != (a > 0) {
+			r.Reverse()
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// smallRing is the size in grid cells under which rings are not simplified.
+const smallRing = 8
+
+// snapRing returns the ring closed, on the grid, without repeated points, or
+// nil when it has collapsed (fewer than four points or no area).
+func snapRing(r orb.Ring, s *simplifier) orb.Ring {
+	if len(r) < 3 {
+		return nil
+	}
+	if r[0] != r[len(r)-1] {
+		r = append(r, r[0])
+	}
+	// Rings a few cells across are only snapped: simplifying them could
+	// collapse a small district that the grid itself still shows (PostGIS
+	// keeps those too).
+	if !small(r) {
+		r = orb.Ring(radial(r, s.tol))
+		r = orb.Ring(s.ring(r))
+	}
+	r = orb.Ring(dedupe(r))
+	if len(r) < 4 || area2(r) == 0 {
+		return nil
+	}
+	return r
+}
+
+// small reports whether the ring fits in a smallRing-sized square.
+func small(r orb.Ring) bool {
+	minx, maxx, miny, maxy := r[0][0], r[0][0], r[0][1], r[0][1]
+	for _, p := range r {
+		minx, maxx = min(minx, p[0]), max(maxx, p[0])
+		miny, maxy = min(miny, p[1]), max(maxy, p[1])
+		if maxx-minx > smallRing || maxy-miny > smallRing {
+			return false
+		}
+	}
+	return true
+}
+
+// radial drops points closer than tol to the last point kept: a cheap pass
+// that leaves Douglas–Peucker little to do at low zooms, where thousands of
+// vertices share one grid cell. It keeps the first and last points.
+func radial(ps []orb.Point, tol float64) []orb.Point {
+	if len(ps) < 3 {
+		return ps
+	}
+	t2 := tol * tol
+	out := ps[:1]
+	last := ps[0]
+	for _, p := range ps[1 : len(ps)-1] {
+		dx, dy := p[0]-last[0], p[1]-last[1]
+		if dx*dx+dy*dy >= t2 {
+			out = append(out, p)
+			last = p
+		}
+	}
+	return append(out, ps[len(ps)-1])
+}
+
+// dedupe rounds ps to the grid and drops consecutive repeats, in place.
+func dedupe(ps []orb.Point) []orb.Point {
+	out := ps[:0]
+	for _, p := range ps {
+		p = round(p)
+		if len(out) > 0 && out[len(out)-1] == p {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// area2 is twice the signed area of a closed ring.
+func area2(r orb.Ring) float64 {
+	var a float64
+	for i := 0; i+1 < len(r); i++ {
+		a += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
+	}
+	return a
+}
