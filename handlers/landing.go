@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Conformance classes kzmap passes, spelled as the standard spells them:
+// clients compare these strings exactly.
+var conformsTo = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+}
+
+const (
+	serviceTitle       = "kzmap"
+	serviceDescription = "Regions, districts, regional centres and events of Kazakhstan's January 2022 unrest, as OGC API – Features, map tiles, point look-ups and name search."
+)
+
+// LandingPage is the JSON landing page.
+type LandingPage struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Version     string `json:"version,omitempty"`
+	Links       []Link `json:"links"`
+}
+
+func (s *server) landingPage(c echo.Context, f format) LandingPage {
+	b := base(c)
+	self, alt := Link{Href: b + "/?f=json", Rel: "self", Type: ContentTypeJSON, Title: "This document"},
+		Link{Href: b + "/?f=html", Rel: "alternate", Type: typeHTML, Title: "This document as HTML"}
+	if f == formatHTML {
+		self, alt = alt, self
+		self.Rel, alt.Rel = "self", "alternate"
+	}
+	return LandingPage{
+		Title:       serviceTitle,
+		Description: serviceDescription,
+		Version:     s.Version,
+		Links: []Link{
+			self, alt,
+			{Href: b + "/api", Rel: "service-desc", Type: ContentTypeOpenAPI, Title: "The API definition (OpenAPI 3.0)"},
+			{Href: b + "/api?f=html", Rel: "service-doc", Type: typeHTML, Title: "The API documentation"},
+			{Href: b + "/conformance", Rel: "conformance", Type: ContentTypeJSON, Title: "Conformance classes implemented"},
+			// A plain path: QGIS appends /{id}/items to it.
+			{Href: b + "/collections", Rel: "data", Type: ContentTypeJSON, Title: "Collections"},
+			{Href: b + "/search?q={q}", Rel: "search", Type: ContentTypeGeoJSON, Title: "Name search", Templated: true},
+			{Href: b + "/lookup?lon={lon}&lat={lat}", Rel: "lookup", Type: ContentTypeJSON, Title: "Which region and district contain a point", Templated: true},
+		},
+	}
+}
+
+func (s *server) landing(c echo.Context) error {
+	q, err := reqQuery(c)
+	if err != nil {
+		return err
+	}
+	if err := q.only("f"); err != nil {
+		return err
+	}
+	f, err := negotiate(c, q)
+	if err != nil {
+		return err
+	}
+	if f == formatHTML {
+		if s.MapPage != nil {
+			c.Response().Header().Add(echo.HeaderVary, echo.HeaderAccept)
+			s.MapPage.ServeHTTP(c.Response(), c.Request())
+			return nil
+		}
+		return renderHTML(c, "landing", "Landing page", s.landingPage(c, f))
+	}
+	return writeJSON(c, ContentTypeJSON, s.landingPage(c, f))
+}
+
+// Conformance is the /conformance document.
+type Conformance struct {
+	ConformsTo []string `json:"conformsTo"`
+	Links      []Link   `json:"links,omitempty"`
+}
+
+func (s *server) conformance(c echo.Context) error {
+	q, err := reqQuery(c)
+	if err != nil {
+		return err
+	}
+	if err := q.only("f"); err != nil {
+		return err
+	}
+	f, err := negotiate(c, q)
+	if err != nil {
+		return err
+	}
+	doc := Conformance{ConformsTo: conformsTo}
+	if f == formatHTML {
+		return renderHTML(c, "conformance", "Conformance", doc)
+	}
+	return writeJSON(c, ContentTypeJSON, doc)
+}
+
+// api answers the OpenAPI document: JSON to clients (QGIS asks with
+// Accept: application/vnd.oai.openapi+json;version=3.0, ...), a readable
+// page to browsers.
+func (s *server) api(c echo.Context) error {
+	q, err := reqQuery(c)
+	if err != nil {
+		return err
+	}
+	if err := q.only("f"); err != nil {
+		return err
+	}
+	f, err := negotiate(c, q)
+	if err != nil {
+		return err
+	}
+	doc := s.openAPI(c)
+	if f == formatHTML {
+		b, err := marshalIndent(doc)
+		if err != nil {
+			return err
+		}
+		return renderHTML(c, "api", "API", apiPage{Doc: string(b), JSONHref: base(c) + "/api?f=json"})
+	}
+	return writeJSON(c, ContentTypeOpenAPI, doc)
+}
+
+// apiPage is the HTML view of the OpenAPI document.
+type apiPage struct {
+	Doc      string
+	JSONHref string
+}
+
+// allowItems is the Allow list of /collections/{id}/items. The writes job
+// extends it (POST when a token is configured); OPTIONS answers from it.
+func (s *server) allowItems() []string {
+	return []string{http.MethodGet, http.MethodHead, http.MethodOptions}
+}
+
+// allowItem is the Allow list of /collections/{id}/items/{fid}.
+func (s *server) allowItem() []string {
+	return []string{http.MethodGet, http.MethodHead, http.MethodOptions}
+}
+
+func allowHeader(methods []string) string { return strings.Join(methods, ", ") }
