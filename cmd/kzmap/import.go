@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+
+	"kzmap/geo"
+	"kzmap/geo/reader"
+	"kzmap/geo/store"
+)
+
+func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	coll := fs.String("collection", "", "collection id (required)")
+	title := fs.String("title", "", "collection title (default: the id)")
+	replace := fs.Bool("replace", false, "drop the collection's features before importing")
+	idProp := fs.String("id-property", "", "property that holds each feature's id (default: the file's ids, else 1, 2, …)")
+	dbPath := fs.String("db", "data/kzmap.db", "BuntDB database file")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if *coll == "" {
+		return errors.New("--collection is required")
+	}
+	if !validCollectionID(*coll) {
+		return fmt.Errorf("--collection %q: use letters, digits, '-' and '_' only", *coll)
+	}
+	if fs.NArg() == 0 {
+		return errors.New("no input files")
+	}
+	var all []*geo.Feature
+	for _, path := range fs.Args() {
+		fsIn, err := reader.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, f := range fsIn {
+			if *idProp != "" {
+				id := fmt.Sprint(f.Properties[*idProp])
+				if f.Properties[*idProp] == nil || id == "" {
+					return fmt.Errorf("%s: feature %d: no %q property for its id", path, i+1, *idProp)
+				}
+				f.ID = id
+			} else if f.ID == "" {
+				f.ID = strconv.Itoa(len(all) + 1)
+			}
+			all = append(all, f)
+		}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	st, err := store.Open(*dbPath, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	t := *title
+	if t == "" {
+		t = *coll
+	}
+	c := geo.Collection{ID: *coll, Title: t, SearchFields: []string{"name", "name_en", "name_kk", "name_ru", "title"}, Rank: 5}
+	if old, err := st.Collection(*coll); err == nil {
+		c = old
+		if *title != "" {
+			c.Title = *title
+		}
+	}
+	if err := st.Import(c, all, *replace); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d features into %s\n", len(all), *coll)
+	return nil
+}
+
+func validCollectionID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
