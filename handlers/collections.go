@@ -104,13 +104,16 @@ func (s *server) temporalExtent(col geo.Collection) (*TemporalExtent, error) {
 		return nil, storeErr(err, col.ID, "")
 	}
 	var lo, hi time.Time
+	running := false // some feature has an explicit null end: still valid
 	for _, f := range page.Features {
 		start, ok := featureTime(f, col.TimeStart, false)
 		if !ok {
 			continue
 		}
 		end := start
-		if col.TimeEnd != "" {
+		if v, present := f.Properties[col.TimeEnd]; col.TimeEnd != "" && present && v == nil {
+			running = true
+		} else if col.TimeEnd != "" {
 			if e, ok := featureTime(f, col.TimeEnd, true); ok {
 				end = e
 			}
@@ -128,6 +131,9 @@ func (s *server) temporalExtent(col geo.Collection) (*TemporalExtent, error) {
 	if !lo.IsZero() {
 		a, b := lo.Format(time.RFC3339), hi.Truncate(time.Second).Format(time.RFC3339)
 		te.Interval[0] = [2]*string{&a, &b}
+		if running {
+			te.Interval[0][1] = nil
+		}
 	}
 	return te, nil
 }

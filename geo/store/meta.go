@@ -170,6 +170,9 @@ func parseTime(v any) (start, end time.Time, ok bool) {
 	return time.Time{}, time.Time{}, false
 }
 
+// openEnd stands for an interval that has not ended.
+var openEnd = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+
 // entryTime sets e's time extent from the collection's time properties.
 func entryTime(e *entry, c *geo.Collection) {
 	e.hasTime = false
@@ -185,8 +188,14 @@ func entryTime(e *entry, c *geo.Collection) {
 		return
 	}
 	v, present := e.f.Properties[c.TimeEnd]
-	if !present || v == nil || v == "" {
-		return // no end: an instant (or day)
+	if present && v == nil {
+		// An explicit null end is still running (a boundary valid to this
+		// day); an absent one makes the start an instant (or a day).
+		e.t1 = openEnd
+		return
+	}
+	if !present || v == "" {
+		return
 	}
 	_, e1, ok := parseTime(v)
 	if !ok || e1.Before(s0) {

@@ -672,3 +672,49 @@ func TestConcurrentReadsDuringWrites(t *testing.T) {
 		}
 	}
 }
+
+// A null end is a boundary still in force; an absent end makes an instant.
+func TestNullEndIsOpen(t *testing.T) {
+	s := openMem(t)
+	meta := geo.Collection{ID: "regions", TimeStart: "valid_from", TimeEnd: "valid_to"}
+	pt := func(id string, x, y float64, props map[string]any) *geo.Feature {
+		return geo.NewFeature(id, orb.Point{x, y}, props)
+	}
+	fs := []*geo.Feature{
+		pt("now", 70, 45, map[string]any{"valid_from": "2022-06-08", "valid_to": nil}),
+		pt("old", 70, 45, map[string]any{"valid_from": "2018-06-19", "valid_to": "2022-06-07"}),
+		pt("day", 70, 45, map[string]any{"valid_from": "2020-01-01"}),
+	}
+	if err := s.Import(meta, fs, true); err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			panic(err)
+		}
+		return d
+	}
+	cases := []struct {
+		name string
+		at   string
+		want []string
+	}{
+		{"today", "2026-11-26", []string{"now"}},
+		{"january 2022", "2022-01-05", []string{"old"}},
+		{"the dated day", "2020-01-01", []string{"day", "old"}},
+		{"before everything", "2010-01-01", []string{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := day(tc.at)
+			p, err := s.Items("regions", geo.Query{Time: &geo.Interval{Start: d, End: d}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids(p.Features), tc.want) {
+				t.Errorf("got %v, want %v", ids(p.Features), tc.want)
+			}
+		})
+	}
+}
