@@ -43,12 +43,17 @@ fuzz:
 	  done; \
 	done
 
-# Go benchmarks, then the HTTP load run (wrk on loopback) beside PostGIS and
-# nginx on the shared workloads; figures go to $(BENCH_OUT).
+# The peers first (PostGIS computing the same answers, nginx serving static
+# files: ../shared/bench), then Go benchmarks, then kzmap's HTTP load runs
+# (wrk on loopback, same settings); every figure and ratio lands in $(BENCH_OUT).
+SHARED    ?= ../shared
 BENCH_OUT ?= $(or $(TMPDIR),/tmp)/kzmap-bench/results
+DURATION  ?= 10s
 bench: data build
+	OUT=$(BENCH_OUT) bash $(SHARED)/bench/postgis.sh
+	OUT=$(BENCH_OUT) DURATION=$(DURATION) bash $(SHARED)/bench/nginx.sh
 	$(GO) test -run '^$$' -bench . -benchmem ./geo/...
-	KZMAP_BENCH=1 BENCH_OUT=$(BENCH_OUT) $(GO) test -count=1 -timeout 30m -run '^TestBench' -v ./cmd/kzmap
+	KZMAP_BENCH=1 BENCH_OUT=$(BENCH_OUT) DURATION=$(DURATION) $(GO) test -count=1 -timeout 30m -run '^TestBench' -v ./cmd/kzmap
 
 clean:
 	rm -rf bin data/sources

@@ -146,6 +146,9 @@ var nameFields = []string{"name_en", "name_kk", "name_ru"}
 // Ensure imports the default dataset unless the store already holds every
 // default collection; a database that holds it is used as it is.
 func Ensure(st geo.Store, sourcesDir string, eventsGeoJSON []byte, log *slog.Logger) (imported bool, err error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	have := map[string]bool{}
 	for _, c := range st.Collections() {
 		have[c.ID] = true
