@@ -12,6 +12,7 @@ import (
 	"kzmap/geo"
 	"kzmap/geo/reader"
 	"kzmap/geo/store"
+	"kzmap/geo/valid"
 )
 
 func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -48,6 +49,11 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error
 				f.ID = id
 			} else if f.ID == "" {
 				f.ID = strconv.Itoa(len(all) + 1)
+			}
+			// Checked here as well as in the store so that the error names
+			// the file; the store only sees one batch.
+			if _, _, _, err := valid.Repair(f); err != nil {
+				return fmt.Errorf("%s: feature %d (id %q): %w", path, i+1, f.ID, err)
 			}
 			all = append(all, f)
 		}

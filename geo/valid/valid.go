@@ -110,6 +110,9 @@ func (r *repairer) geometry(g orb.Geometry, where string) (orb.Geometry, error) 
 		if err != nil {
 			return nil, err
 		}
+		if len(ps) == 0 {
+			return nil, fmt.Errorf("%s: nothing left after dropping degenerate rings", orDefault(where, "polygon"))
+		}
 		if len(ps) == 1 {
 			return ps[0], nil
 		}

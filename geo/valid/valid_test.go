@@ -280,6 +280,8 @@ func TestRepairTable(t *testing.T) {
 		{name: "line of one distinct point", g: orb.LineString{{1, 1}, {1, 1}}, wantError: true},
 		{name: "empty multipolygon", g: orb.MultiPolygon{}, wantError: true},
 		{name: "nil geometry", g: nil, wantError: true},
+		{name: "collinear polygon (zero area)", g: orb.Polygon{{{70, 45}, {71, 45}, {72, 45}, {70, 45}}}, wantError: true},
+		{name: "multipolygon of zero-area parts", g: orb.MultiPolygon{{{{0, 0}, {1, 1}, {2, 2}, {0, 0}}}}, wantError: true},
 		{name: "valid point", g: orb.Point{71.4, 51.1}},
 		{name: "valid line", g: orb.LineString{{0, 0}, {1, 1}}},
 		{name: "line with duplicate", g: orb.LineString{{0, 0}, {0, 0}, {1, 1}}},
