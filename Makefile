@@ -10,7 +10,7 @@ FUZZTIME ?= 10s
 
 export GEOKZ
 
-.PHONY: all build run data test test-go test-integration fuzz bench clean
+.PHONY: all build run data test test-go test-integration fuzz bench clean loadtest assets
 
 all: build
 
@@ -22,7 +22,17 @@ data: data/sources/.ok
 
 build: $(BIN)
 
-$(BIN): FORCE
+# The web map (assets/): npm ci when the lock file changed, esbuild when a
+# source changed; the output in assets/dist is embedded in the binary.
+ASSET_SRC := $(wildcard assets/src/*) assets/build.mjs assets/package.json
+assets/node_modules/.package-lock.json: assets/package-lock.json
+	cd assets && npm ci --no-audit --no-fund
+	touch $@
+assets/dist/index.html: assets/node_modules/.package-lock.json $(ASSET_SRC)
+	cd assets && node build.mjs
+assets: assets/dist/index.html
+
+$(BIN): assets FORCE
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/kzmap
 FORCE:
 
@@ -31,7 +41,7 @@ run: data build
 
 # The whole suite, as CI runs it: unit, HTTP, store, reader and integration
 # tests (the integration tests start the real binary and use GDAL's ogrinfo).
-test: data
+test: data assets
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 20m ./...
 
@@ -55,5 +65,15 @@ bench: data build
 	$(GO) test -run '^$$' -bench . -benchmem ./geo/...
 	KZMAP_BENCH=1 BENCH_OUT=$(BENCH_OUT) DURATION=$(DURATION) $(GO) test -count=1 -timeout 30m -run '^TestBench' -v ./cmd/kzmap
 
+# Mixed load on loopback for LOADTEST_DURATION (tiles, items, look-ups and
+# search while features are created, replaced and deleted, with a change-stream
+# follower): asserts zero errors and flat memory, reports req/s, read p99
+# during writes, write-to-event latency and RSS; figures to $(BENCH_OUT)/loadtest.txt.
+LOADTEST_DURATION ?= 60s
+loadtest: data assets
+	KZMAP_LOADTEST=1 LOADTEST_DURATION=$(LOADTEST_DURATION) BENCH_OUT=$(BENCH_OUT) \
+	  $(GO) test -count=1 -timeout 3h -run '^TestLoad$$' -v ./cmd/kzmap
+
 clean:
-	rm -rf bin data/sources
+	rm -rf bin data/sources assets/node_modules
+	find assets/dist -mindepth 1 ! -name PLACEHOLDER.txt -delete

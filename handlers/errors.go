@@ -74,9 +74,10 @@ type Problem struct {
 func problemFor(err error) (Problem, bool) {
 	p := Problem{Type: "about:blank"}
 	var (
-		pe *ParamError
-		nf *NotFoundError
-		he *echo.HTTPError
+		pe  *ParamError
+		nf  *NotFoundError
+		he  *echo.HTTPError
+		mbe *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &pe):
@@ -95,6 +96,10 @@ func problemFor(err error) (Problem, bool) {
 	case errors.Is(err, geo.ErrInvalid):
 		p.Status = http.StatusBadRequest
 		p.Detail = err.Error()
+	case errors.As(err, &mbe):
+		// A handler read past the body limit (mw_bodylimit.go).
+		p.Status = http.StatusRequestEntityTooLarge
+		p.Detail = fmt.Sprintf("request body is larger than %s", sizeText(mbe.Limit))
 	case errors.As(err, &he):
 		// Echo's own errors (404 no route, 405, 413 from BodyLimit, …).
 		if inner, ok := he.Internal.(*echo.HTTPError); ok {
@@ -122,6 +127,10 @@ func problemFor(err error) (Problem, bool) {
 // answers, so that every error has the same shape.
 func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
+		log := log
+		if l, ok := c.Get(logKey).(*slog.Logger); ok {
+			log = l // the request's logger, with its request id
+		}
 		if c.Response().Committed {
 			// Too late to change the answer; at least keep a trace.
 			log.Warn("error after response was committed", "path", c.Request().URL.Path, "err", err)

@@ -11,11 +11,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"kzmap/geo"
+	"kzmap/geo/changes"
+	"kzmap/geo/tiles"
 )
 
 // Config is what the HTTP layer needs.
@@ -28,11 +31,47 @@ type Config struct {
 	// in HTML is a plain landing page.
 	MapPage http.Handler
 	Version string
+
+	// Static, when set, serves the map's scripts, styles and images at
+	// /assets/* (the package assets; see static.go).
+	Static http.Handler
+
+	// Tiles caches finished map tiles (see tiles.go); nil gets a cache of
+	// DefaultTileCacheBytes. Writes must call Tiles.Invalidate (better:
+	// server.invalidateTiles, which also covers derived counts).
+	Tiles *tiles.Cache
+
+	// Hardening and observability (middleware.go, mw_*.go, health.go, metrics.go).
+	// Rate is the requests per second allowed per client address, Burst its
+	// bucket size (0: twice Rate); Rate 0 turns the limit off.
+	Rate  float64
+	Burst int
+	// CORSOrigins are the origins browsers may call the API from ("*": any);
+	// none sends no CORS headers. See ParseOrigins.
+	CORSOrigins []string
+	// MaxBody is the largest request body in bytes; 0 means DefaultMaxBody.
+	MaxBody int64
+	// Ready answers /readyz; nil means ready.
+	Ready func() bool
+
+	// Writes (writes.go, changes.go): OGC API – Features Part 4 and the
+	// change feed. Token, when set and Store is a geo.Writer, enables
+	// POST/PUT/DELETE (and GET /admin/snapshot) for requests carrying
+	// "Authorization: Bearer <Token>"; without it writes answer 405.
+	// MaxVertices bounds the positions of one written feature (0:
+	// DefaultMaxVertices); bodies are bounded by MaxBody. Changes is the
+	// change feed writes publish to; nil gets a new hub. Close it when the
+	// server shuts down, so that open event streams end.
+	Token       string
+	MaxVertices int
+	Changes     *changes.Hub
 }
 
 // server holds the configuration the handlers share.
 type server struct {
 	Config
+	metrics *metrics   // this instance's Prometheus registry (metrics.go)
+	writeMu sync.Mutex // serialises writes and their derived data (writes.go)
 }
 
 // New returns an Echo instance with every route, the error handler and the
@@ -44,6 +83,9 @@ func New(cfg Config) *echo.Echo {
 	if cfg.Names == nil {
 		cfg.Log.Warn("handlers: no name index configured; /search will find nothing")
 	}
+	if cfg.Tiles == nil {
+		cfg.Tiles = tiles.NewCache(DefaultTileCacheBytes)
+	}
 	s := &server{Config: cfg}
 
 	e := echo.New()
@@ -52,14 +94,10 @@ func New(cfg Config) *echo.Echo {
 	e.Logger.SetOutput(io.Discard) // kzmap logs with slog, below
 	e.HTTPErrorHandler = errorHandler(cfg.Log)
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
-		// Log with slog, then let the error handler answer 500 problem+json.
-		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			cfg.Log.Error("panic serving request", "method", c.Request().Method,
-				"path", c.Request().URL.Path, "err", err, "stack", string(stack))
-			return err
-		},
-	}))
+	// Request ids, access log, metrics, panic recovery (500 problem+json,
+	// stack logged), rate limit, body limit, CORS, security headers.
+	s.metrics = newMetrics(cfg.Store, func() *tiles.Cache { return s.Tiles })
+	s.useMiddleware(e)
 
 	get := func(path string, h echo.HandlerFunc) {
 		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
@@ -76,6 +114,10 @@ func New(cfg Config) *echo.Echo {
 	get("/collections/:collectionId/lookup", s.collectionLookup)
 	get("/lookup", s.lookup)
 	get("/search", s.search)
+	s.registerTiles(e, get)
+	s.registerOps(e, get)
+	s.registerStatic(get)
+	s.registerWrites(e)
 	return e
 }
 

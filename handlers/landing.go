@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -14,6 +15,12 @@ var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	// OGC API – Tiles 1.0: vector tiles of each collection (tiles.go).
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
 }
 
 const (
@@ -96,6 +103,9 @@ func (s *server) conformance(c echo.Context) error {
 		return err
 	}
 	doc := Conformance{ConformsTo: conformsTo}
+	if s.writesEnabled() {
+		doc.ConformsTo = append(slices.Clone(conformsTo), writeConformance...)
+	}
 	if f == formatHTML {
 		return renderHTML(c, "conformance", "Conformance", doc)
 	}
@@ -134,14 +144,21 @@ type apiPage struct {
 	JSONHref string
 }
 
-// allowItems is the Allow list of /collections/{id}/items. The writes job
-// extends it (POST when a token is configured); OPTIONS answers from it.
+// allowItems is the Allow list of /collections/{id}/items: POST too when
+// writes are enabled (writes.go). OPTIONS answers from it; QGIS offers
+// editing when it lists POST, PUT and DELETE.
 func (s *server) allowItems() []string {
+	if s.writesEnabled() {
+		return []string{http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPost}
+	}
 	return []string{http.MethodGet, http.MethodHead, http.MethodOptions}
 }
 
 // allowItem is the Allow list of /collections/{id}/items/{fid}.
 func (s *server) allowItem() []string {
+	if s.writesEnabled() {
+		return []string{http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete}
+	}
 	return []string{http.MethodGet, http.MethodHead, http.MethodOptions}
 }
 

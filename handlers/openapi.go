@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"maps"
+
 	"github.com/labstack/echo/v4"
 
 	"kzmap/geo"
@@ -20,6 +22,11 @@ func ref(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/
 func (s *server) openAPI(c echo.Context) obj {
 	b := base(c)
 	paths := s.openAPIPaths()
+	maps.Copy(paths, tilePaths())
+	maps.Copy(paths, opsOpenAPIPaths())
+	maps.Copy(paths, s.staticOpenAPIPaths())
+	comps := components()
+	addWritePaths(paths, comps) // adds methods to the items paths, so after the copies
 	for _, col := range s.Store.Collections() {
 		paths["/collections/"+col.ID+"/items"] = collectionItemsPath(col)
 	}
@@ -33,7 +40,7 @@ func (s *server) openAPI(c echo.Context) obj {
 		},
 		"servers":    []obj{{"url": b, "description": "this server"}},
 		"paths":      paths,
-		"components": components(),
+		"components": comps,
 	}
 }
 

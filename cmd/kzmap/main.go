@@ -4,6 +4,7 @@
 //	kzmap serve  [--addr 127.0.0.1:8080] [--db data/kzmap.db] [--data data]
 //	kzmap import --collection ID [--title T] [--replace] FILE...
 //	kzmap tiles  --collection ID --minzoom N --maxzoom M --out FILE.pmtiles|FILE.mbtiles
+//	kzmap backup --db FILE | --url URL [--token T]  --out FILE
 //	kzmap version
 package main
 
@@ -29,6 +30,7 @@ func commands() []command {
 		{"serve", "serve the collections over HTTP", runServe},
 		{"import", "import GeoJSON or Shapefile files into a collection", runImport},
 		{"tiles", "write a PMTiles or MBTiles archive of a collection", runTiles},
+		{"backup", "copy a database consistently, even while it is being served", runBackup},
 		{"version", "print the version", func(_ context.Context, _ []string, out, _ io.Writer) error {
 			_, err := fmt.Fprintln(out, "kzmap", version)
 			return err

@@ -11,11 +11,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
+	"kzmap/assets"
 	"kzmap/data"
+	"kzmap/geo/changes"
 	"kzmap/geo/dataset"
-	"kzmap/geo/store"
+	"kzmap/geo/tiles"
 	"kzmap/handlers"
 )
 
@@ -24,42 +27,50 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dbPath := fs.String("db", "data/kzmap.db", "BuntDB database file (:memory: keeps nothing on disk)")
 	dataDir := fs.String("data", "data", "folder with sources/ (boundary files), events.geojson and aliases.json")
+	tileCacheMB := fs.Int("tile-cache", 256, "tile cache size in MB (0 turns caching off)")
+	limits := addServeLimits(fs) // --rate --burst --cors --max-body --log-level --*-timeout
+	token := fs.String("token", "", "bearer token that enables writes (POST/PUT/DELETE); empty: read-only, writes answer 405. Prefer KZMAP_TOKEN to the command line")
+	maxVertices := fs.Int("max-vertices", handlers.DefaultMaxVertices, "most positions one written feature may have")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	if err := limits.check(); err != nil {
+		return err
+	}
+	if *tileCacheMB < 0 {
+		return fmt.Errorf("--tile-cache %d: must be 0 or more (MB)", *tileCacheMB)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: limits.level}))
 
 	start := time.Now()
-	st, err := store.Open(*dbPath, log)
+	st, aliases, imported, err := openDataset(*dbPath, *dataDir, log)
 	if err != nil {
-		return err
+		return corruptHint(*dbPath, err)
 	}
 	defer st.Close()
-	events, aliases, err := projectData(*dataDir)
-	if err != nil {
+	if err := recoverStore(st, log); err != nil {
 		return err
 	}
-	imported, err := dataset.Ensure(st, filepath.Join(*dataDir, "sources"), events, log)
-	if err != nil {
-		return err
-	}
+	feed := changes.New(changes.Options{}) // the change feed of writes
 	ix, err := dataset.SearchIndex(st, aliases)
 	if err != nil {
 		return err
 	}
-	e := handlers.New(handlers.Config{Store: st, Names: ix, Log: log, Version: version})
+	var ready atomic.Bool // /readyz: true from here until shutdown begins
+	ready.Store(true)
+	e := handlers.New(handlers.Config{Store: st, Names: ix, Log: log, Version: version,
+		Rate: *limits.rate, Burst: *limits.burst, CORSOrigins: limits.origins, MaxBody: limits.maxBody(), Ready: ready.Load,
+		Tiles: tiles.NewCache(int64(*tileCacheMB) << 20),
+		// The web map: the page at / for browsers, its files under /assets/.
+		MapPage: assets.Handler(), Static: assets.Handler(),
+		Token: *token, MaxVertices: *maxVertices, Changes: feed})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           e,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}
+	srv := limits.server(e)
+	srv.RegisterOnShutdown(feed.Close) // ends open change streams, so Shutdown need not wait for them
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", *dbPath,
 		"imported_default_dataset", imported, "startup", time.Since(start).String())
 	fmt.Fprintf(stdout, "kzmap serving on http://%s\n", ln.Addr())
@@ -72,7 +83,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ready.Store(false)
+	// Shutdown stops accepting at once and waits for in-flight requests.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *limits.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/tidwall/buntdb"
+
+	"kzmap/geo"
+)
+
+var pointsMeta = geo.Collection{ID: "pts", Title: "Points"}
+
+func pt(id string, x, y float64) *geo.Feature {
+	return geo.NewFeature(id, orb.Point{x, y}, map[string]any{"name": id})
+}
+
+func openFile(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestPutMany(t *testing.T) {
+	s := openMem(t)
+	if err := s.PutMany("pts", []*geo.Feature{pt("a", 1, 1)}); !errors.Is(err, geo.ErrNoCollection) {
+		t.Errorf("PutMany into a missing collection: %v", err)
+	}
+	if err := s.Import(pointsMeta, []*geo.Feature{pt("a", 1, 1)}, true); err != nil {
+		t.Fatal(err)
+	}
+	bad := geo.NewFeature("bad", orb.Point{200, 0}, nil)
+	cases := []struct {
+		name string
+		fs   []*geo.Feature
+		err  string // "" for success
+	}{
+		{"invalid second feature", []*geo.Feature{pt("b", 2, 2), bad}, "feature 1"},
+		{"repeated id", []*geo.Feature{pt("b", 2, 2), pt("b", 3, 3)}, "repeats feature 0"},
+		{"empty id", []*geo.Feature{pt("", 2, 2)}, "without id"},
+		{"replace and add", []*geo.Feature{pt("a", 5, 5), pt("b", 2, 2)}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.PutMany("pts", tc.fs)
+			if tc.err == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !errors.Is(err, geo.ErrInvalid) || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("err %v, want ErrInvalid mentioning %q", err, tc.err)
+			}
+			if c, _ := s.Collection("pts"); c.Count != 1 {
+				t.Errorf("count %d after a failed batch", c.Count)
+			}
+		})
+	}
+	c, _ := s.Collection("pts")
+	a, _ := s.Feature("pts", "a")
+	if c.Count != 2 || a.Geometry.(orb.Point) != (orb.Point{5, 5}) || c.Bound != (orb.Bound{Min: orb.Point{2, 2}, Max: orb.Point{5, 5}}) {
+		t.Errorf("after batch: %+v, a at %v", c, a.Geometry)
+	}
+	if err := s.db.View(func(tx *buntdb.Tx) error { _, err := tx.Get(undoKey); return err }); !errors.Is(err, buntdb.ErrNotFound) {
+		t.Errorf("undo log left behind: %v", err)
+	}
+}
+
+// TestRecoverTornBatch writes what a crash in the middle of a batch leaves
+// (the undo log and part of the batch, metadata not updated) and checks that
+// Recover takes the batch back.
+func TestRecoverTornBatch(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "torn.db")
+	s := openFile(t, path)
+	if err := s.Import(pointsMeta, []*geo.Feature{pt("a", 1, 1), pt("b", 2, 2)}, true); err != nil {
+		t.Fatal(err)
+	}
+	origB, _ := encodeValue(orb.Point{2, 2}, map[string]any{"name": "b"})
+	err := s.db.Update(func(tx *buntdb.Tx) error {
+		undo, _ := json.Marshal(undoLog{Collection: "pts", Created: []string{"new1", "new2"}, Replaced: map[string]string{"b": origB}})
+		tx.Set(undoKey, string(undo), nil)
+		v1, _ := encodeValue(orb.Point{9, 9}, map[string]any{"name": "new1"})
+		vb, _ := encodeValue(orb.Point{8, 8}, map[string]any{"name": "b moved"})
+		tx.Set(featKey("pts", "new1"), v1, nil) // new2 never made it
+		tx.Set(featKey("pts", "b"), vb, nil)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s = openFile(t, path)
+	defer s.Close()
+	rec, err := s.Recover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.RolledBack != "pts" || rec.Created != 2 || rec.Restored != 1 {
+		t.Errorf("recovery %+v", rec)
+	}
+	if _, err := s.Feature("pts", "new1"); !errors.Is(err, geo.ErrNoFeature) {
+		t.Errorf("new1 survived the rollback: %v", err)
+	}
+	b, _ := s.Feature("pts", "b")
+	if b.Geometry.(orb.Point) != (orb.Point{2, 2}) || b.String("name") != "b" {
+		t.Errorf("b not restored: %v %v", b.Geometry, b.Properties)
+	}
+	if c, _ := s.Collection("pts"); c.Count != 2 {
+		t.Errorf("count %d", c.Count)
+	}
+	// A second run finds nothing to do.
+	if rec, err := s.Recover(); err != nil || rec.Changed() {
+		t.Errorf("second Recover: %+v %v", rec, err)
+	}
+}
+
+// TestRecoverStaleMetadata: a torn single write can leave the feature
+// without the metadata update; Recover recomputes it.
+func TestRecoverStaleMetadata(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "meta.db")
+	s := openFile(t, path)
+	if err := s.Import(pointsMeta, []*geo.Feature{pt("a", 1, 1)}, true); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := encodeValue(orb.Point{3, 4}, map[string]any{"name": "z", "extra": 1.5})
+	if err := s.db.Update(func(tx *buntdb.Tx) error { _, _, err := tx.Set(featKey("pts", "z"), v, nil); return err }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = openFile(t, path)
+	defer s.Close()
+	if c, _ := s.Collection("pts"); c.Count != 1 {
+		t.Fatalf("precondition: stale count %d", c.Count)
+	}
+	rec, err := s.Recover()
+	if err != nil || len(rec.Metadata) != 1 || rec.Metadata[0] != "pts" {
+		t.Fatalf("recovery %+v %v", rec, err)
+	}
+	c, _ := s.Collection("pts")
+	if c.Count != 2 || c.Bound.Max != (orb.Point{3, 4}) || len(c.Fields) != 2 {
+		t.Errorf("recomputed %+v", c)
+	}
+}
+
+func TestSnapshotAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.db")
+	s := openFile(t, src)
+	if err := s.Import(pointsMeta, []*geo.Feature{pt("a", 1, 1), pt("b", 2, 2)}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("pts", pt("c", 3, 3)); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := s.Snapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(dir, "snap.db")
+	os.WriteFile(snap, buf.Bytes(), 0o644)
+	c := openFile(t, snap)
+	if col, _ := c.Collection("pts"); col.Count != 3 {
+		t.Errorf("snapshot count %d", col.Count)
+	}
+	c.Close()
+
+	// Backup of a file whose last record is torn, as a server killed mid-write leaves it.
+	whole, _ := os.ReadFile(src)
+	torn := filepath.Join(dir, "torn.db")
+	os.WriteFile(torn, append(whole, "*3\r\n$3\r\nset\r\n$8\r\nf:pts:zz\r\n$40\r\nabc"...), 0o644)
+	out := filepath.Join(dir, "backup.db")
+	info, err := Backup(torn, out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.TornTail || info.Collections != 1 || info.Features != 3 || info.Bytes == 0 {
+		t.Errorf("backup info %+v", info)
+	}
+	if after, _ := os.ReadFile(torn); !bytes.Equal(after[len(whole):], []byte("*3\r\n$3\r\nset\r\n$8\r\nf:pts:zz\r\n$40\r\nabc")) {
+		t.Error("Backup modified its source")
+	}
+	b := openFile(t, out)
+	if _, err := b.Feature("pts", "c"); err != nil {
+		t.Errorf("backup lacks c: %v", err)
+	}
+	b.Close()
+
+	// A corrupt source is refused, and dst is not created.
+	bad := filepath.Join(dir, "bad.db")
+	os.WriteFile(bad, append(append([]byte{}, whole[:20]...), "garbage\r\n"...), 0o644)
+	if _, err := Backup(bad, filepath.Join(dir, "never.db"), nil); err == nil || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("backup of a corrupt file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "never.db")); !os.IsNotExist(err) {
+		t.Errorf("dst exists after a failed backup: %v", err)
+	}
+	s.Close()
+}

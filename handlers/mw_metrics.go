@@ -1,0 +1,38 @@
+package handlers
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// middleware counts and times every request by route template, method and
+// status. It answers errors itself (c.Error) so that it records the status
+// the client gets.
+func (m *metrics) middleware(route func(echo.Context) string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			m.inFlight.Inc()
+			defer m.inFlight.Dec()
+			if err := next(c); err != nil {
+				c.Error(err)
+			}
+			m.record(route(c), c.Request().Method, c.Response().Status, start)
+			return nil
+		}
+	}
+}
+
+// record counts and times one answered request.
+func (m *metrics) record(route, method string, status int, start time.Time) {
+	switch method {
+	case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS":
+	default:
+		method = "other" // the method is the client's: keep the label set bounded
+	}
+	labels := []string{route, method, strconv.Itoa(status)}
+	m.requests.WithLabelValues(labels...).Inc()
+	m.duration.WithLabelValues(labels...).Observe(time.Since(start).Seconds())
+}

@@ -1,0 +1,540 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+
+	"kzmap/geo"
+	"kzmap/geo/changes"
+	"kzmap/geo/dataset"
+)
+
+// Writes: OGC API – Features Part 4 (create, replace, delete), creating or
+// replacing a whole collection by import, and a database snapshot. Every
+// write runs under s.writeMu, so the store, the derived data (region event
+// counts, the search index, cached tiles) and the change feed see writes in
+// one order; the store makes each durable before it returns, and only then
+// is the client answered.
+
+// Part 4 conformance classes, listed when writes are enabled.
+var writeConformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+}
+
+// NameIndexer is a Searcher that can be kept up to date; *names.Index is one.
+type NameIndexer interface {
+	Add(collection string, rank int, id string, names ...string)
+	Remove(collection, id string)
+}
+
+// snapshotter copies the whole database consistently; *store.Store is one.
+type snapshotter interface {
+	Snapshot(w io.Writer) error
+}
+
+// registerWrites adds the write routes, the change feed and the snapshot.
+func (s *server) registerWrites(e *echo.Echo) {
+	if s.Changes == nil {
+		s.Changes = changes.New(changes.Options{})
+	}
+	if s.MaxVertices <= 0 {
+		s.MaxVertices = DefaultMaxVertices
+	}
+	if s.writesEnabled() {
+		s.Log.Info("handlers: writes enabled (bearer token configured)")
+	}
+	e.POST("/collections/:collectionId/items", s.createItems)
+	e.PUT("/collections/:collectionId/items/:featureId", s.replaceItem)
+	e.DELETE("/collections/:collectionId/items/:featureId", s.deleteItem)
+	e.PUT("/collections/:collectionId", s.importCollection)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/collections/:collectionId/changes", s.changes)
+	e.GET("/admin/snapshot", s.snapshot)
+}
+
+// writer returns the store as a geo.Writer when writes are enabled.
+func (s *server) writer() (geo.Writer, bool) {
+	if s.Token == "" {
+		return nil, false
+	}
+	w, ok := s.Store.(geo.Writer)
+	return w, ok
+}
+
+func (s *server) writesEnabled() bool {
+	_, ok := s.writer()
+	return ok
+}
+
+// authorize admits a write: 405 (with Allow) when the server takes no
+// writes, 401 unless the request carries the bearer token.
+func (s *server) authorize(c echo.Context, allow []string) (geo.Writer, error) {
+	w, ok := s.writer()
+	if !ok {
+		c.Response().Header().Set(echo.HeaderAllow, allowHeader(allow))
+		req := c.Request()
+		return nil, echo.NewHTTPError(http.StatusMethodNotAllowed, fmt.Sprintf(
+			"method %s is not allowed on %s: this server takes no writes; start it with a token (KZMAP_TOKEN) to enable them",
+			req.Method, req.URL.Path))
+	}
+	if !s.tokenOK(c.Request().Header.Get(echo.HeaderAuthorization)) {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="kzmap"`)
+		return nil, echo.NewHTTPError(http.StatusUnauthorized, "writes need the header Authorization: Bearer <token>")
+	}
+	return w, nil
+}
+
+// tokenOK compares the bearer token in constant time. Hashing first makes
+// the time independent of the lengths too.
+func (s *server) tokenOK(header string) bool {
+	const scheme = "bearer "
+	if len(header) <= len(scheme) || !strings.EqualFold(header[:len(scheme)], scheme) {
+		return false
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(header[len(scheme):])))
+	want := sha256.Sum256([]byte(s.Token))
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
+}
+
+// readBody checks the media type (415) and size (413) of a write body.
+func (s *server) readBody(c echo.Context) ([]byte, error) {
+	req := c.Request()
+	ct := req.Header.Get(echo.HeaderContentType)
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != ContentTypeGeoJSON && mt != ContentTypeJSON) {
+		return nil, echo.NewHTTPError(http.StatusUnsupportedMediaType,
+			fmt.Sprintf("Content-Type %q: send application/geo+json or application/json", clip(ct)))
+	}
+	max := s.maxBody()
+	tooLarge := tooLarge(max)
+	if req.ContentLength > max {
+		return nil, tooLarge
+	}
+	b, err := io.ReadAll(io.LimitReader(req.Body, max+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge
+		}
+		return nil, echo.NewHTTPError(http.StatusBadRequest, "reading the body: "+err.Error()).SetInternal(err)
+	}
+	if int64(len(b)) > max {
+		return nil, tooLarge
+	}
+	return b, nil
+}
+
+// parseBody reads and validates a write body.
+func (s *server) parseBody(c echo.Context) ([]*geo.Feature, bool, error) {
+	b, err := s.readBody(c)
+	if err != nil {
+		return nil, false, err
+	}
+	fs, isColl, err := ParseWriteBody(b, WriteLimits{MaxVertices: s.MaxVertices})
+	var be *BodyError
+	if errors.As(err, &be) {
+		return nil, false, echo.NewHTTPError(http.StatusBadRequest, be.Detail()).SetInternal(err)
+	}
+	return fs, isColl, err
+}
+
+// NewFeatureID returns an id for a feature posted without one: a UUID
+// version 7 (RFC 9562), whose leading timestamp makes later features sort
+// after earlier ones in the id order items are listed in.
+func NewFeatureID() string {
+	var u [16]byte
+	if _, err := rand.Read(u[6:]); err != nil {
+		panic("handlers: crypto/rand: " + err.Error()) // never fails on supported systems
+	}
+	ms := uint64(time.Now().UnixMilli())
+	for i := 5; i >= 0; i-- {
+		u[i] = byte(ms)
+		ms >>= 8
+	}
+	u[6] = u[6]&0x0f | 0x70 // version 7
+	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
+	h := hex.EncodeToString(u[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+func itemURL(c echo.Context, coll, fid string) string {
+	return base(c) + "/collections/" + url.PathEscape(coll) + "/items/" + url.PathEscape(fid)
+}
+
+// storeWriteErr maps store errors of a write: invalid features are 400.
+func storeWriteErr(err error, coll, fid string) error {
+	if errors.Is(err, geo.ErrInvalid) {
+		msg := strings.TrimPrefix(err.Error(), "store: ")
+		return echo.NewHTTPError(http.StatusBadRequest, msg).SetInternal(err)
+	}
+	return storeErr(err, coll, fid)
+}
+
+// createItems answers POST /collections/{id}/items: a Feature, or a
+// FeatureCollection created all or none. Features without an id get a
+// NewFeatureID; one whose id exists is a 409 (PUT replaces).
+func (s *server) createItems(c echo.Context) error {
+	w, err := s.authorize(c, s.allowItems())
+	if err != nil {
+		return err
+	}
+	coll := pathParam(c, "collectionId")
+	if _, err := s.Store.Collection(coll); err != nil {
+		return storeErr(err, coll, "")
+	}
+	fs, isColl, err := s.parseBody(c)
+	if err != nil {
+		return err
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	for i, f := range fs {
+		if f.ID == "" {
+			f.ID = NewFeatureID()
+			continue
+		}
+		if _, err := s.Store.Feature(coll, f.ID); err == nil {
+			where := ""
+			if isColl {
+				where = fmt.Sprintf("feature %d: ", i)
+			}
+			return echo.NewHTTPError(http.StatusConflict,
+				fmt.Sprintf("%sfeature %q already exists in %q; PUT %s replaces it", where, f.ID, coll, itemURL(c, coll, f.ID)))
+		}
+	}
+	if fs, err = s.withCounts(coll, fs); err != nil {
+		return err
+	}
+	if err := w.PutMany(coll, fs); err != nil {
+		return storeWriteErr(err, coll, "")
+	}
+	stored := s.afterWrite(coll, nil, fs, true)
+	c.Response().Header().Set(echo.HeaderLocation, itemURL(c, coll, fs[0].ID))
+	if !isColl {
+		return c.Blob(http.StatusCreated, ContentTypeGeoJSON, stored[0].GeoJSON())
+	}
+	return c.Blob(http.StatusCreated, ContentTypeGeoJSON, storedCollection(stored))
+}
+
+// replaceItem answers PUT /collections/{id}/items/{fid}: 200 with the
+// stored feature when it replaced one, 201 when it created it.
+func (s *server) replaceItem(c echo.Context) error {
+	w, err := s.authorize(c, s.allowItem())
+	if err != nil {
+		return err
+	}
+	coll, fid := pathParam(c, "collectionId"), pathParam(c, "featureId")
+	if _, err := s.Store.Collection(coll); err != nil {
+		return storeErr(err, coll, "")
+	}
+	if why := badFeatureID(fid); why != "" {
+		return echo.NewHTTPError(http.StatusBadRequest, "feature id in the path: "+why)
+	}
+	fs, isColl, err := s.parseBody(c)
+	if err != nil {
+		return err
+	}
+	if isColl {
+		return echo.NewHTTPError(http.StatusBadRequest, "PUT on an item takes one Feature, not a FeatureCollection")
+	}
+	f := fs[0]
+	if f.ID != "" && f.ID != fid {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("id: the body's id %q differs from the path's %q", clip(f.ID), clip(fid)))
+	}
+	f.ID = fid
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.Store.Feature(coll, fid)
+	if err != nil && !errors.Is(err, geo.ErrNoFeature) {
+		return storeErr(err, coll, fid)
+	}
+	if fs, err = s.withCounts(coll, fs); err != nil {
+		return err
+	}
+	if err := w.PutMany(coll, fs); err != nil {
+		return storeWriteErr(err, coll, fid)
+	}
+	stored := s.afterWrite(coll, []*geo.Feature{old}, fs, true)
+	status := http.StatusOK
+	if old == nil {
+		status = http.StatusCreated
+		c.Response().Header().Set(echo.HeaderLocation, itemURL(c, coll, fid))
+	}
+	return c.Blob(status, ContentTypeGeoJSON, stored[0].GeoJSON())
+}
+
+// deleteItem answers DELETE /collections/{id}/items/{fid}: 204, or 404.
+func (s *server) deleteItem(c echo.Context) error {
+	w, err := s.authorize(c, s.allowItem())
+	if err != nil {
+		return err
+	}
+	coll, fid := pathParam(c, "collectionId"), pathParam(c, "featureId")
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.Store.Feature(coll, fid)
+	if err != nil {
+		return storeErr(err, coll, fid)
+	}
+	if err := w.Delete(coll, fid); err != nil {
+		return storeWriteErr(err, coll, fid)
+	}
+	s.afterWrite(coll, []*geo.Feature{old}, []*geo.Feature{nil}, true)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// importCollection answers PUT /collections/{id}: the body's features
+// become the whole collection, created (201) or replaced (200) in one
+// transaction. ?title= names a new collection; an existing one keeps its
+// metadata.
+func (s *server) importCollection(c echo.Context) error {
+	if _, err := s.authorize(c, []string{http.MethodGet, http.MethodHead}); err != nil {
+		return err
+	}
+	q, err := reqQuery(c)
+	if err != nil {
+		return err
+	}
+	if err := q.only("title"); err != nil {
+		return err
+	}
+	coll := pathParam(c, "collectionId")
+	fs, _, err := s.parseBody(c)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		if f.ID == "" {
+			f.ID = NewFeatureID()
+		}
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	meta, err := s.Store.Collection(coll)
+	created := errors.Is(err, geo.ErrNoCollection)
+	if err != nil && !created {
+		return err
+	}
+	var olds []*geo.Feature
+	if created {
+		meta = geo.Collection{ID: coll, Title: coll, Rank: 10}
+	} else {
+		page, err := s.Store.Items(coll, geo.Query{})
+		if err != nil {
+			return err
+		}
+		olds = page.Features
+	}
+	if t := q["title"]; t != "" {
+		meta.Title = t
+	}
+	if fs, err = s.withCounts(coll, fs); err != nil {
+		return err
+	}
+	if err := s.Store.Import(meta, fs, true); err != nil {
+		return storeWriteErr(err, coll, "")
+	}
+	// Derived data and the feed: features that went are deletes.
+	kept := map[string]bool{}
+	for _, f := range fs {
+		kept[f.ID] = true
+	}
+	var pairsOld, pairsNew []*geo.Feature
+	byID := map[string]*geo.Feature{}
+	for _, o := range olds {
+		byID[o.ID] = o
+		if !kept[o.ID] {
+			pairsOld, pairsNew = append(pairsOld, o), append(pairsNew, nil)
+		}
+	}
+	for _, f := range fs {
+		pairsOld, pairsNew = append(pairsOld, byID[f.ID]), append(pairsNew, f)
+	}
+	s.afterWrite(coll, pairsOld, pairsNew, true)
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		c.Response().Header().Set(echo.HeaderLocation, base(c)+"/collections/"+url.PathEscape(coll))
+	}
+	return writeJSONStatus(c, status, map[string]any{
+		"id": coll, "title": meta.Title, "numberImported": len(fs),
+		"links": []Link{{Href: base(c) + "/collections/" + url.PathEscape(coll) + "/items", Rel: "items", Type: ContentTypeGeoJSON}},
+	})
+}
+
+func writeJSONStatus(c echo.Context, status int, v any) error {
+	b, err := marshal(v)
+	if err != nil {
+		return err
+	}
+	return c.Blob(status, ContentTypeJSON, b)
+}
+
+// withCounts sets `events` on features written to a region collection, so
+// the count stays derived from the events whatever the client sent.
+func (s *server) withCounts(coll string, fs []*geo.Feature) ([]*geo.Feature, error) {
+	if !dataset.IsCounted(coll) {
+		return fs, nil
+	}
+	out := make([]*geo.Feature, len(fs))
+	for i, f := range fs {
+		nf, err := dataset.WithCount(s.Store, f)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = nf
+	}
+	return out, nil
+}
+
+// afterWrite brings the derived data up to date and publishes the changes,
+// once the write is durable: olds[i] was replaced by news[i] (nil old for a
+// create, nil new for a delete); byClient is false for derived updates,
+// which kzmap_writes_total leaves out. It returns the new features as stored
+// (repaired, properties as read back). The write has been acknowledged by
+// the store, so failures here are logged, not returned: the client must
+// not retry a write that happened.
+func (s *server) afterWrite(coll string, olds, news []*geo.Feature, byClient bool) []*geo.Feature {
+	meta, _ := s.Store.Collection(coll)
+	stored := make([]*geo.Feature, 0, len(news))
+	var points []orb.Point
+	var changed orb.Bound
+	first := true
+	grow := func(f *geo.Feature) {
+		if f == nil || f.Geometry == nil {
+			return
+		}
+		b := f.Geometry.Bound()
+		if first {
+			changed, first = b, false
+		} else {
+			changed = changed.Union(b)
+		}
+		if p, ok := f.Geometry.(orb.Point); ok {
+			points = append(points, p)
+		}
+	}
+	ix, indexed := s.Names.(NameIndexer)
+	for i, nf := range news {
+		var old *geo.Feature
+		if i < len(olds) {
+			old = olds[i]
+		}
+		grow(old)
+		ch := changes.Change{Collection: coll}
+		if nf == nil {
+			ch.Op, ch.Feature = changes.OpDelete, old.ID
+			if indexed {
+				ix.Remove(coll, old.ID)
+			}
+		} else {
+			f, err := s.Store.Feature(coll, nf.ID)
+			if err != nil {
+				s.Log.Error("handlers: reading back a written feature", "collection", coll, "feature", nf.ID, "err", err)
+				f = nf
+			}
+			stored = append(stored, f)
+			grow(f)
+			ch.Op, ch.Feature, ch.GeoJSON = changes.OpCreate, f.ID, f.GeoJSON()
+			if old != nil {
+				ch.Op = changes.OpReplace
+			}
+			if indexed && len(meta.SearchFields) > 0 {
+				ix.Add(coll, meta.Rank, f.ID, dataset.FeatureNames(meta, f)...)
+			}
+		}
+		s.Changes.Publish(ch)
+		if byClient {
+			s.countWrite(coll, ch.Op)
+		}
+	}
+	if !first {
+		s.invalidateTiles(coll, changed)
+	}
+	if coll == dataset.Events && len(points) > 0 {
+		s.recount(points)
+	}
+	return stored
+}
+
+// recount updates the `events` count of the regions containing points.
+func (s *server) recount(points []orb.Point) {
+	w, ok := s.Store.(geo.Writer)
+	if !ok {
+		return
+	}
+	stale, err := dataset.Recount(s.Store, points)
+	if err != nil {
+		s.Log.Error("handlers: recounting region events", "err", err)
+		return
+	}
+	for coll, regions := range stale {
+		olds := make([]*geo.Feature, len(regions))
+		for i, r := range regions {
+			olds[i], _ = s.Store.Feature(coll, r.ID)
+		}
+		if err := w.PutMany(coll, regions); err != nil {
+			s.Log.Error("handlers: storing region event counts", "collection", coll, "err", err)
+			continue
+		}
+		s.afterWrite(coll, olds, regions, false)
+	}
+}
+
+// storedCollection encodes stored features as a FeatureCollection.
+func storedCollection(fs []*geo.Feature) []byte {
+	var b strings.Builder
+	b.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(f.GeoJSON())
+	}
+	fmt.Fprintf(&b, `],"numberReturned":%d}`+"\n", len(fs))
+	return []byte(b.String())
+}
+
+// snapshot answers GET /admin/snapshot to the token holder: a consistent
+// copy of the database in BuntDB's file format, which `kzmap serve --db`
+// opens. It is made into a temporary file first, so a slow download does
+// not hold up writes.
+func (s *server) snapshot(c echo.Context) error {
+	if _, err := s.authorize(c, nil); err != nil {
+		return err
+	}
+	sn, ok := s.Store.(snapshotter)
+	if !ok {
+		return echo.NewHTTPError(http.StatusNotImplemented, "this store cannot make snapshots")
+	}
+	tmp, err := os.CreateTemp("", "kzmap-snapshot-*.db")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if err := sn.Snapshot(tmp); err != nil {
+		return err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="kzmap-%s.db"`, time.Now().UTC().Format("20060102T150405Z")))
+	h.Set(echo.HeaderCacheControl, "no-store")
+	return c.Stream(http.StatusOK, "application/octet-stream", tmp)
+}
