@@ -396,7 +396,12 @@ func TestBrowserMap(t *testing.T) {
 	_, firstBytes, firstReqs := w.snapshot()
 	t.Logf("desktop: interactive after %v; first load %d requests, %d bytes (%.0f KB) on the wire",
 		tti, firstReqs, firstBytes, float64(firstBytes)/1024)
-	require.LessOrEqual(t, tti, budgetInteractive, "time to interactive")
+	// Time is a speed target: asserted only in `make bench` (KZMAP_BENCH=1),
+	// never in CI, where a busy machine would make it flaky. Its figure is
+	// logged and kept in figures.json either way.
+	if os.Getenv("KZMAP_BENCH") != "" {
+		require.LessOrEqual(t, tti, budgetInteractive, "time to interactive")
+	}
 	require.Less(t, firstBytes, int64(budgetFirstLoad), "first load transfer")
 	require.Positive(t, firstReqs)
 
