@@ -229,6 +229,7 @@ func TestBadInputs(t *testing.T) {
 		param  string // must appear in detail (and in "parameter" for 400)
 	}{
 		{"bbox letters", "", "/collections/regions/items?bbox=a,b,c,d", 400, "bbox"},
+		{"bbox empty", "", "/collections/regions/items?bbox=", 400, "bbox"},
 		{"bbox NaN", "", "/collections/regions/items?bbox=NaN,40,60,50", 400, "bbox"},
 		{"bbox Inf", "", "/collections/regions/items?bbox=-Inf,40,60,50", 400, "bbox"},
 		{"bbox +Inf", "", "/collections/regions/items?bbox=50,40,%2BInf,50", 400, "bbox"},

@@ -71,7 +71,7 @@ func parseItems(c echo.Context, col geo.Collection) (itemsRequest, error) {
 			return r, paramErr(p, "%q is not supported; the only CRS is %s", clip(v), CRS84)
 		}
 	}
-	if v := q["bbox"]; v != "" {
+	if v, ok := q["bbox"]; ok {
 		if r.query.Boxes, err = ParseBBox(v); err != nil {
 			return r, err
 		}

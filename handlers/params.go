@@ -127,6 +127,9 @@ func clip(s string) string {
 // edge east of the east edge crosses the antimeridian and yields two boxes.
 func ParseBBox(s string) ([]orb.Bound, error) {
 	const p = "bbox"
+	if s == "" {
+		return nil, paramErr(p, "empty; want 4 numbers (minLon,minLat,maxLon,maxLat) or 6 (with heights)")
+	}
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 && len(parts) != 6 {
 		return nil, paramErr(p, "want 4 numbers (minLon,minLat,maxLon,maxLat) or 6 (with heights), got %d", len(parts))

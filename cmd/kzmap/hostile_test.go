@@ -64,6 +64,7 @@ func hostileRequests() []hostile {
 	return []hostile{
 		// bbox
 		bad("bbox letters", items+"?bbox=a,b,c,d"),
+		bad("bbox empty", items+"?bbox="),
 		bad("bbox NaN", items+"?bbox=NaN,40,60,50"),
 		bad("bbox Inf", items+"?bbox=Inf,40,60,50"),
 		bad("bbox -Infinity", items+"?bbox=-Infinity,40,60,50"),
