@@ -128,8 +128,8 @@ func problemFor(err error) (Problem, bool) {
 func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		log := log
-		if l, ok := c.Get(logKey).(*slog.Logger); ok {
-			log = l // the request's logger, with its request id
+		if c.Get(baseKey) != nil {
+			log = reqLog(c) // the request's logger, with its request id
 		}
 		if c.Response().Committed {
 			// Too late to change the answer; at least keep a trace.

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"sync"
+
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -20,6 +22,7 @@ type metrics struct {
 	inFlight    prometheus.Gauge
 	rateLimited prometheus.Counter
 	writes      *prometheus.CounterVec // collection, op
+	series      sync.Map               // seriesKey → *series
 }
 
 // latencyBuckets span a cached tile (well under a millisecond) to a full

@@ -24,10 +24,10 @@ func accessLog() echo.MiddlewareFunc {
 			if res.Status >= 500 {
 				level = slog.LevelWarn
 			}
-			log := reqLog(c)
-			if !log.Enabled(req.Context(), level) {
-				return nil
+			if base, ok := c.Get(baseKey).(*slog.Logger); ok && !base.Enabled(req.Context(), level) {
+				return nil // checked on the base logger: reqLog would build one for nothing
 			}
+			log := reqLog(c)
 			log.LogAttrs(req.Context(), level, "request",
 				slog.String("method", req.Method),
 				slog.String("path", clipLog(req.URL.Path)),

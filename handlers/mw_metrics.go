@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -32,7 +34,30 @@ func (m *metrics) record(route, method string, status int, start time.Time) {
 	default:
 		method = "other" // the method is the client's: keep the label set bounded
 	}
-	labels := []string{route, method, strconv.Itoa(status)}
-	m.requests.WithLabelValues(labels...).Inc()
-	m.duration.WithLabelValues(labels...).Observe(time.Since(start).Seconds())
+	k := seriesKey{route, method, status}
+	sr, ok := m.series.Load(k)
+	if !ok {
+		labels := []string{route, method, strconv.Itoa(status)}
+		sr, _ = m.series.LoadOrStore(k, &series{
+			requests: m.requests.WithLabelValues(labels...),
+			duration: m.duration.WithLabelValues(labels...),
+		})
+	}
+	s := sr.(*series)
+	s.requests.Inc()
+	s.duration.Observe(time.Since(start).Seconds())
+}
+
+// seriesKey names one route/method/status series; the label values are
+// bounded (route templates, known methods, statuses), so the cache is too.
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+// series holds a request series' resolved collectors: resolving labels
+// (WithLabelValues) hashes them on every call, a cost on the hot path.
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"strconv"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 )
@@ -12,22 +14,34 @@ import (
 // so a client must not be able to make it large.
 const MaxRequestIDLen = 64
 
-// logKey is the echo.Context key of the request's logger.
-const logKey = "kzmap.log"
+// Keys of the request's id, base logger and (once built) its logger in the
+// echo.Context.
+const (
+	idKey   = "kzmap.request_id"
+	baseKey = "kzmap.base_log"
+	logKey  = "kzmap.log"
+)
 
 // requestID gives every request an id: the client's X-Request-Id (or a
-// proxy's) when it is usable, otherwise a new random one. The id is echoed in
-// the answer and carried by the request's logger (reqLog), so that every log
-// line of one request can be found together.
+// proxy's) when it is usable, otherwise a new one. The id is echoed in the
+// answer and carried by the request's logger (reqLog), so that every log
+// line of one request can be found together. The logger is built only when
+// something logs: most requests log nothing, and slog's With costs more
+// than a look-up's whole answer.
 func requestID(log *slog.Logger) echo.MiddlewareFunc {
+	ids := newIDSource()
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			id := SanitizeRequestID(c.Request().Header.Get(echo.HeaderXRequestID))
-			if id == "" {
-				id = newRequestID()
+			id := c.Request().Header.Get(echo.HeaderXRequestID)
+			if id != "" {
+				id = SanitizeRequestID(id)
 			}
-			c.Response().Header().Set(echo.HeaderXRequestID, id)
-			c.Set(logKey, log.With("request_id", id))
+			if id == "" {
+				id = ids.next()
+			}
+			c.Response().Header()[echo.HeaderXRequestID] = []string{id}
+			c.Set(idKey, id)
+			c.Set(baseKey, log)
 			return next(c)
 		}
 	}
@@ -48,10 +62,22 @@ func SanitizeRequestID(s string) string {
 	return string(b)
 }
 
-func newRequestID() string {
-	var b [12]byte
+// idSource makes request ids unique within a run and across runs: a random
+// prefix drawn once, then a counter (a random id per request would cost a
+// system call each).
+type idSource struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newIDSource() *idSource {
+	var b [6]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
+	return &idSource{prefix: hex.EncodeToString(b[:]) + "-"}
+}
+
+func (s *idSource) next() string {
+	return s.prefix + strconv.FormatUint(s.n.Add(1), 36)
 }
 
 // reqLog is the request's logger (with its request id); a context that did
@@ -60,7 +86,13 @@ func reqLog(c echo.Context) *slog.Logger {
 	if l, ok := c.Get(logKey).(*slog.Logger); ok {
 		return l
 	}
-	return slog.Default()
+	base, ok := c.Get(baseKey).(*slog.Logger)
+	if !ok {
+		return slog.Default()
+	}
+	l := base.With("request_id", c.Get(idKey))
+	c.Set(logKey, l)
+	return l
 }
 
 // RequestLogger is reqLog for handlers in other files: the logger to use for

@@ -25,7 +25,8 @@ func TestSanitizeRequestID(t *testing.T) {
 	}
 }
 
-var hexID = regexp.MustCompile(`^[0-9a-f]{24}$`)
+// A made id is a per-run random prefix and a counter.
+var hexID = regexp.MustCompile(`^[0-9a-f]{12}-[0-9a-z]+$`)
 
 func TestRequestIDEchoedAndLogged(t *testing.T) {
 	e, logs := newConfiguredServer(t, Config{})

@@ -58,10 +58,11 @@ func TestBench(t *testing.T) {
 
 	// Start-up on a database that already holds the default dataset.
 	db := filepath.Join(t.TempDir(), "bench.db")
-	first := startServer(t, nil, "--db", db)
+	first := startServer(t, nil, "--db", db, "--log-level", "warn")
 	stopServer(t, first)
 	began := time.Now()
-	srv := startServer(t, nil, "--db", db)
+	// No access log, as nginx runs with access_log off.
+	srv := startServer(t, nil, "--db", db, "--log-level", "warn")
 	fig.add("startup_s", time.Since(began).Seconds())
 	fig.limit("startup_s", time.Since(began).Seconds(), 1)
 
