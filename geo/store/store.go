@@ -5,8 +5,9 @@
 // and one spatial index "sp:<collection>" per collection over the features'
 // bounds. BuntDB does not persist index definitions, so Open recreates them.
 //
-// Every write is one BuntDB transaction with SyncPolicy Always: an
-// acknowledged write is on disk. Beside BuntDB the store keeps, per
+// Every write is one BuntDB transaction, fsynced before the write returns
+// (by the store, outside BuntDB's lock; see commit): an acknowledged write
+// is on disk. Beside BuntDB the store keeps, per
 // collection, an immutable snapshot of the decoded features with their
 // prepared geometries (and a grid for Lookup), swapped after each commit, so
 // queries never decode values: Items asks BuntDB's spatial index for
@@ -20,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/bits"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -37,8 +39,9 @@ import (
 
 // Store is a geo.Store kept in a BuntDB file. It is safe for concurrent use.
 type Store struct {
-	db  *buntdb.DB
-	log *slog.Logger
+	db   *buntdb.DB
+	file *os.File // the database file, for sync; nil in memory
+	log  *slog.Logger
 
 	// wmu serialises writers. mu is held for reading by Items across its
 	// BuntDB view and its snapshot, and for writing by writers across
@@ -112,19 +115,53 @@ func Open(path string, log *slog.Logger) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	cfg.SyncPolicy = buntdb.Always
+	// BuntDB would fsync inside its lock, so that every reader of its index
+	// waited for the disk on every write; the store fsyncs itself after the
+	// lock is released (see sync). BuntDB's shrink replaces the file, which
+	// the store's own handle would then miss, so it runs only here, at Open.
+	cfg.SyncPolicy = buntdb.Never
+	cfg.AutoShrinkDisabled = true
 	if err := db.SetConfig(cfg); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	s := &Store{db: db, log: log}
+	if path != ":memory:" {
+		if st, err := os.Stat(path); err == nil && st.Size() > shrinkAbove {
+			if err := db.Shrink(); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("store: compacting %s: %w", path, err)
+			}
+		}
+		if s.file, err = os.Open(path); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: opening %s: %w", path, err)
+		}
+	}
 	snap, err := s.load()
 	if err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	s.snap.Store(snap)
 	return s, nil
+}
+
+// shrinkAbove is the file size beyond which Open compacts the append-only
+// BuntDB file (BuntDB's own default for its automatic shrink).
+const shrinkAbove = 32 << 20
+
+// sync makes every committed transaction durable. fsync applies to the
+// file, not the descriptor, so the store's read-only handle flushes what
+// BuntDB wrote through its own; unlike BuntDB, the error is reported.
+func (s *Store) sync() error {
+	if s.file == nil {
+		return nil
+	}
+	if err := s.file.Sync(); err != nil {
+		return fmt.Errorf("store: syncing to disk: %w", err)
+	}
+	return nil
 }
 
 // load reads every collection, recreates its spatial index and builds its
@@ -208,7 +245,12 @@ func newCollState(meta geo.Collection, shared []*entry) *collState {
 func (s *Store) Close() error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.db.Close()
+	err := s.db.Close()
+	if s.file != nil {
+		s.file.Close()
+		s.file = nil
+	}
+	return err
 }
 
 // Collections lists every collection, ordered by id.
@@ -490,12 +532,15 @@ func (s *Store) Delete(collection, id string) error {
 	}, func() *collState { return newCollState(meta, entries) }, collection)
 }
 
-// commit runs fn in one BuntDB write transaction and, once it is on disk,
-// swaps in the collection's new state. Callers hold wmu.
+// commit runs fn in one BuntDB write transaction, swaps in the
+// collection's new state and returns once the transaction is on disk.
+// Readers are held only for the commit and the swap, not for the fsync:
+// they may see the new state a moment before it is durable, but no writer
+// is answered before it is. Callers hold wmu.
 func (s *Store) commit(fn func(tx *buntdb.Tx) error, state func() *collState, coll string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := s.db.Update(fn); err != nil {
+		s.mu.Unlock()
 		if errors.Is(err, buntdb.ErrDatabaseClosed) {
 			return ErrClosed
 		}
@@ -509,7 +554,8 @@ func (s *Store) commit(fn func(tx *buntdb.Tx) error, state func() *collState, co
 	}
 	next.colls[coll] = cs
 	s.snap.Store(next)
-	return nil
+	s.mu.Unlock()
+	return s.sync()
 }
 
 // write validates, repairs and stores one feature; index is its position

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -716,5 +717,44 @@ func TestNullEndIsOpen(t *testing.T) {
 				t.Errorf("got %v, want %v", ids(p.Features), tc.want)
 			}
 		})
+	}
+}
+
+// A write is in the file when Put returns: a copy of the file taken then,
+// as a crash would leave it (no Close), opens with the write in it.
+func TestPutIsInTheFileOnReturn(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.db")
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	meta := geo.Collection{ID: "events"}
+	if err := s.Import(meta, []*geo.Feature{geo.NewFeature("a", orb.Point{70, 45}, nil)}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("events", geo.NewFeature("b", orb.Point{71, 46}, map[string]any{"n": 1.0})); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crashed := filepath.Join(dir, "crashed.db")
+	if err := os.WriteFile(crashed, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(crashed, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	f, err := c.Feature("events", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Properties["n"] != 1.0 {
+		t.Errorf("properties %v", f.Properties)
 	}
 }

@@ -76,6 +76,9 @@ func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 			_, _, err = tx.Set(undoKey, string(b), nil)
 			return err
 		})
+		if err == nil {
+			err = s.sync() // the log must be on disk before any of the batch
+		}
 		if err != nil {
 			return fmt.Errorf("store: writing undo log: %w", closedErr(err))
 		}
@@ -101,10 +104,14 @@ func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 		// The batch failed (and was rolled back) or is on disk: either way
 		// the log has served. If deleting it fails the batch must not be
 		// acknowledged, since Recover would undo it at the next start.
-		if derr := s.db.Update(func(tx *buntdb.Tx) error {
+		derr := s.db.Update(func(tx *buntdb.Tx) error {
 			_, err := tx.Delete(undoKey)
 			return err
-		}); derr != nil && err == nil {
+		})
+		if derr == nil {
+			derr = s.sync()
+		}
+		if derr != nil && err == nil {
 			err = fmt.Errorf("store: clearing undo log: %w", closedErr(derr))
 		}
 	}
@@ -185,6 +192,9 @@ func (s *Store) Recover() (Recovery, error) {
 			_, err := tx.Delete(undoKey)
 			return err
 		})
+		if err == nil {
+			err = s.sync()
+		}
 		if err != nil {
 			return rec, fmt.Errorf("store: applying undo log: %w", err)
 		}
