@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"bufio"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -103,6 +104,7 @@ func TestSizesAgainstPostGIS(t *testing.T) {
 	src := tiletest.Districts(t)
 	tiles := workload(t)
 	var ours, theirs [9]int
+	var geomOurs, geomTheirs int
 	var both, nonEmptyOurs, nonEmptyTheirs int
 	for _, tile := range tiles {
 		b, err := MVT(src, []string{"districts"}, tile)
@@ -113,6 +115,8 @@ func TestSizesAgainstPostGIS(t *testing.T) {
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
 		}
+		geomOurs += geometryBytes(t, b)
+		geomTheirs += geometryBytes(t, pg)
 		if tile.Z < 9 {
 			ours[tile.Z] += len(b)
 			theirs[tile.Z] += len(pg)
@@ -144,7 +148,60 @@ func TestSizesAgainstPostGIS(t *testing.T) {
 	if r := float64(to) / float64(tt); r < 0.9 || r > 1.1 {
 		t.Errorf("total size %d is %.2f× PostGIS's %d; want within 10%%", to, r, tt)
 	}
+	// Properties differ in encoding details; the geometry is what the
+	// simplification tolerance decides.
+	t.Logf("geometry: %d bytes, PostGIS %d (%.3f×)", geomOurs, geomTheirs, float64(geomOurs)/float64(geomTheirs))
+	if r := float64(geomOurs) / float64(geomTheirs); r < 0.9 || r > 1.1 {
+		t.Errorf("geometry %d bytes is %.2f× PostGIS's %d; want within 10%%", geomOurs, r, geomTheirs)
+	}
 	if nonEmptyOurs != nonEmptyTheirs {
 		t.Errorf("%d non-empty tiles, PostGIS %d", nonEmptyOurs, nonEmptyTheirs)
 	}
+}
+
+// geometryBytes is the size of the encoded geometries in an MVT tile: the
+// packed geometry fields (4) of the features (2) of its layers (3).
+func geometryBytes(t *testing.T, tile []byte) int {
+	t.Helper()
+	n := 0
+	var walk func(b []byte, depth int)
+	walk = func(b []byte, depth int) {
+		for len(b) > 0 {
+			key, k := binary.Uvarint(b)
+			if k <= 0 {
+				t.Fatalf("bad protobuf key")
+			}
+			b = b[k:]
+			field, wire := key>>3, key&7
+			switch wire {
+			case 0:
+				_, k = binary.Uvarint(b)
+				if k <= 0 {
+					t.Fatalf("bad protobuf varint")
+				}
+				b = b[k:]
+			case 1:
+				b = b[8:]
+			case 5:
+				b = b[4:]
+			case 2:
+				l, k := binary.Uvarint(b)
+				if k <= 0 || uint64(len(b)-k) < l {
+					t.Fatalf("bad protobuf length")
+				}
+				body := b[k : k+int(l)]
+				b = b[k+int(l):]
+				switch {
+				case depth == 0 && field == 3, depth == 1 && field == 2:
+					walk(body, depth+1)
+				case depth == 2 && field == 4:
+					n += len(body)
+				}
+			default:
+				t.Fatalf("protobuf wire type %d", wire)
+			}
+		}
+	}
+	walk(tile, 0)
+	return n
 }

@@ -15,7 +15,9 @@ import (
 // the input rings are tens of times larger than what survives.
 type polygonBuilder struct {
 	frame world.Frame
+	tol   float64 // the zoom's tolerance; s.tol is the one in use
 	s     simplifier
+	x     simpleIndex
 	a, b  []orb.Point
 }
 
@@ -24,46 +26,146 @@ var builders = sync.Pool{New: func() any {
 }}
 
 // geometry returns w's polygons in the tile, or nil when none survives.
+//
+// Simplifying and snapping can leave rings that cross or touch themselves
+// or each other, which the MVT spec (and OGC validity) forbids; each ring
+// is made simple on its own (see simpleRing). Rings of the feature that
+// then only touch or share a stretch of boundary are traced into valid
+// rings again as they are (see merge); if they cross, the whole feature is
+// made again by snapping alone, and what that still breaks is repaired, as
+// ST_AsMVTGeom does with ST_MakeValid after snapping.
 func (pb *polygonBuilder) geometry(w *world.Geometry) orb.Geometry {
+	polys := pb.polygons(w, pb.tol)
+	if len(polys) > 0 && !disjoint(polys) && pb.x.check(polys, false) != nil {
+		if merged, ok := pb.merge(polys); ok {
+			polys = merged
+		} else {
+			if pb.tol > 0 {
+				polys = pb.polygons(w, 0)
+			}
+			if len(polys) > 0 && pb.x.check(polys, false) != nil {
+				polys = pb.repair(polys)
+			}
+		}
+	}
+	switch len(polys) {
+	case 0:
+		return nil
+	case 1:
+		return polys[0]
+	}
+	return orb.MultiPolygon(polys)
+}
+
+// minTolerance is where the retries of simpleRing give up simplifying.
+const minTolerance = 0.05
+
+// polygons makes w's polygons with the given simplification tolerance.
+func (pb *polygonBuilder) polygons(w *world.Geometry, tol float64) []orb.Polygon {
+	pb.s.tol = tol
 	switch g := w.G.(type) {
 	case orb.Polygon:
-		if p := pb.polygon(g); p != nil {
-			return p
-		}
+		return pb.polygon(g)
 	case orb.MultiPolygon:
-		var out orb.MultiPolygon
+		var out []orb.Polygon
 		for i, p := range g {
 			if !pb.frame.PixelBound(w.Parts[i]).Intersects(pb.frame.Clip) {
 				continue
 			}
-			if p := pb.polygon(p); p != nil {
-				out = append(out, p)
-			}
+			out = append(out, pb.polygon(p)...)
 		}
-		switch len(out) {
-		case 0:
-		case 1:
-			return out[0]
-		default:
-			return out
-		}
+		return out
 	}
 	return nil
 }
 
-func (pb *polygonBuilder) polygon(p orb.Polygon) orb.Polygon {
-	var out orb.Polygon
-	for i, r := range p {
-		q := pb.ring(r, i == 0)
-		if q == nil {
-			if i == 0 {
-				return nil
-			}
-			continue
+// disjoint reports polygons without holes whose bounds do not meet: their
+// rings, each simple already, cannot conflict.
+func disjoint(polys []orb.Polygon) bool {
+	if len(polys) > 16 {
+		return false // not worth the quadratic test
+	}
+	var bs [16]orb.Bound
+	for i, p := range polys {
+		if len(p) > 1 {
+			return false
 		}
-		out = append(out, q)
+		bs[i] = p[0].Bound()
+		for _, b := range bs[:i] {
+			if b.Intersects(bs[i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// polygon makes p's rings simple (see simpleRing) and puts the holes into
+// the shells that hold them; a shell split in two gives two polygons.
+func (pb *polygonBuilder) polygon(p orb.Polygon) []orb.Polygon {
+	shells, holes := pb.simpleRing(p[0], true)
+	if len(shells) == 0 {
+		return nil
+	}
+	for _, r := range p[1:] {
+		_, hs := pb.simpleRing(r, false)
+		holes = append(holes, hs...)
+	}
+	if len(shells) == 1 {
+		return []orb.Polygon{append(orb.Polygon{shells[0]}, holes...)}
+	}
+	out := make([]orb.Polygon, len(shells))
+	for i, s := range shells {
+		out[i] = orb.Polygon{s}
+	}
+	for _, h := range holes {
+		for i, s := range shells {
+			if holeInside(h, s) {
+				out[i] = append(out[i], h)
+				break
+			}
+		}
 	}
 	return out
+}
+
+// simpleRing returns r on the grid as simple rings. Where it only touches
+// itself or doubles back (snapping pinches it, clipping leaves doubled
+// edges along the box), it is split there into simple rings without moving
+// a vertex, as ST_MakeValid would. Where it crosses itself, the
+// simplification went too far: it is made again with smaller tolerances,
+// and what snapping alone still crosses is repaired (see split). A shell
+// gives shells and the holes its loops enclose; a hole gives holes.
+func (pb *polygonBuilder) simpleRing(r orb.Ring, outer bool) (shells, holes []orb.Ring) {
+	tol := pb.s.tol
+	defer func() { pb.s.tol = tol }()
+	for {
+		q := pb.ring(r, outer)
+		if q == nil {
+			return nil, nil
+		}
+		noded, bad, crossed := pb.x.node(q)
+		switch {
+		case !bad:
+			if outer {
+				return []orb.Ring{q}, nil
+			}
+			return nil, []orb.Ring{q}
+		case !crossed:
+			return loops(noded, outer)
+		case pb.s.tol == 0:
+			return pb.split(q, outer)
+		}
+		pb.s.tol = smaller(pb.s.tol)
+	}
+}
+
+// smaller is the next tolerance to try after tol.
+func smaller(tol float64) float64 {
+	if tol /= 2; tol < minTolerance {
+		return 0
+	}
+	return tol
 }
 
 // ring returns r on the grid, closed, without repeated points, wound the
@@ -88,6 +190,13 @@ func (pb *polygonBuilder) ring(r orb.Ring, outer bool) orb.Ring {
 	}
 	pb.a = a
 	c := f.Clip
+	if !outer {
+		// A hole running out of the box would get edges along its side,
+		// on top of the shell's: clipped one cell inside, it leaves a
+		// strip of the shell, in the buffer, that keeps the two apart.
+		c.Min[0], c.Min[1] = c.Min[0]+1, c.Min[1]+1
+		c.Max[0], c.Max[1] = c.Max[0]-1, c.Max[1]-1
+	}
 	if maxx < c.Min[0] || minx > c.Max[0] || maxy < c.Min[1] || miny > c.Max[1] {
 		return nil
 	}
@@ -95,7 +204,7 @@ func (pb *polygonBuilder) ring(r orb.Ring, outer bool) orb.Ring {
 		a = append(a, a[0])
 	}
 	if minx < c.Min[0] || maxx > c.Max[0] || miny < c.Min[1] || maxy > c.Max[1] {
-		a = pb.clip(a)
+		a = pb.clip(a, c)
 		if len(a) < 4 {
 			return nil
 		}
@@ -105,7 +214,7 @@ func (pb *polygonBuilder) ring(r orb.Ring, outer bool) orb.Ring {
 	// Rings a few cells across are only snapped: simplifying them could
 	// collapse a small district that the grid itself still shows (PostGIS
 	// keeps those too).
-	if maxx-minx > smallRing || maxy-miny > smallRing {
+	if pb.s.tol > 0 && (maxx-minx > smallRing || maxy-miny > smallRing) {
 		a = radial(a, pb.s.tol)
 		a = pb.s.ring(a)
 	}
@@ -115,20 +224,19 @@ func (pb *polygonBuilder) ring(r orb.Ring, outer bool) orb.Ring {
 	}
 	out := make(orb.Ring, len(a))
 	copy(out, a)
-	if ar := area2(out); ar == 0 {
-		return nil
-	} else if outer != (ar > 0) {
+	// A ring of no area is either flat, or crosses itself with lobes that
+	// cancel (a bowtie): simpleRing sorts out which, so it stays.
+	if ar := area2(out); ar != 0 && outer != (ar > 0) {
 		out.Reverse()
 	}
 	return out
 }
 
-// clip is Sutherland–Hodgman against the frame's box, ping-ponging between
+// clip is Sutherland–Hodgman against box c, ping-ponging between
 // the scratch buffers. in is closed; so is the result (or it is empty). A
 // ring that leaves and re-enters the box gets edges along the box's side,
 // as with orb/clip and PostGIS's ST_ClipByBox2D; they lie in the buffer.
-func (pb *polygonBuilder) clip(in []orb.Point) []orb.Point {
-	c := pb.frame.Clip
+func (pb *polygonBuilder) clip(in []orb.Point, c orb.Bound) []orb.Point {
 	out := pb.b[:0]
 	for edge := 0; edge < 4; edge++ {
 		out = out[:0]

@@ -1,0 +1,522 @@
+package tiles
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+)
+
+// simpleIndex finds where the rings of one feature, on the integer grid,
+// break the OGC rules: a ring that crosses or touches itself or doubles back
+// (a spike), rings that cross each other or share a stretch of boundary,
+// and holes that slipped out of their shell. Grid coordinates are small
+// integers, so every orientation test below is exact in float64.
+//
+// Segments go into a uniform bucket grid sized to their number, so that a
+// feature costs about one pass over its segments plus the few neighbours
+// in each bucket: the check runs on every polygon of every tile and must
+// stay a small share of the tile time.
+type simpleIndex struct {
+	segs  []segment
+	ends  []int32 // per ring: one past its last segment in segs
+	poly  []int32 // per ring: its polygon
+	touch []touch // points where rings of one polygon touch
+
+	// Set by node: where to cut segments, and whether any two cross.
+	collect bool
+	one     [1]orb.Polygon
+	cuts    []cut
+	crossed bool
+	head    []int32 // per bucket: first entry, valid when stamp matches gen
+	stamp   []uint32
+	gen     uint32
+	next    []int32 // per entry: next entry in the same bucket
+	ent     []int32 // per entry: segment
+}
+
+// touch is a point where two rings of a polygon meet. OGC allows a hole to
+// touch its shell or another hole at one point, but rings touching in a
+// cycle (a hole meeting the shell twice, two holes meeting each other and
+// the shell) cut the polygon's interior in two.
+type touch struct {
+	r1, r2 int32
+	p      orb.Point
+}
+
+type segment struct {
+	a, b                   orb.Point
+	ring                   int32
+	minx, maxx, miny, maxy int32 // bound, for the quick test
+}
+
+// maxCells bounds the bucket grid (and its memory, reused from tile to tile).
+const maxCells = 1 << 18
+
+// conflict is a pair of rings (indices in feature order; equal for a ring
+// at odds with itself) that break the rules.
+type conflict struct{ r1, r2 int }
+
+// check returns the conflicts among the rings of polys, stopping at the
+// first unless all is set. Rings are closed and free of repeated points.
+func (x *simpleIndex) check(polys []orb.Polygon, all bool) []conflict {
+	x.segs, x.ends, x.poly, x.touch = x.segs[:0], x.ends[:0], x.poly[:0], x.touch[:0]
+	minx, miny := math.Inf(1), math.Inf(1)
+	maxx, maxy := math.Inf(-1), math.Inf(-1)
+	ring := int32(0)
+	for pi, p := range polys {
+		for _, r := range p {
+			x.poly = append(x.poly, int32(pi))
+			for i := 0; i+1 < len(r); i++ {
+				a, b := r[i], r[i+1]
+				sg := segment{a: a, b: b, ring: ring,
+					minx: int32(a[0]), maxx: int32(b[0]), miny: int32(a[1]), maxy: int32(b[1])}
+				if sg.minx > sg.maxx {
+					sg.minx, sg.maxx = sg.maxx, sg.minx
+				}
+				if sg.miny > sg.maxy {
+					sg.miny, sg.maxy = sg.maxy, sg.miny
+				}
+				x.segs = append(x.segs, sg)
+				minx, maxx = min(minx, r[i][0]), max(maxx, r[i][0])
+				miny, maxy = min(miny, r[i][1]), max(maxy, r[i][1])
+			}
+			x.ends = append(x.ends, int32(len(x.segs)))
+			ring++
+		}
+	}
+	n := len(x.segs)
+	if n == 0 {
+		return nil
+	}
+	// Cells about two segments long hold a few segments each; a ring
+	// only visits the cells along its line, so this costs far fewer
+	// pair tests than a grid sized to the bound would.
+	var per float64
+	for i := range x.segs {
+		sg := &x.segs[i]
+		per += math.Abs(sg.b[0]-sg.a[0]) + math.Abs(sg.b[1]-sg.a[1])
+	}
+	w, h := maxx-minx, maxy-miny
+	size := max(4*per/float64(n), 1)
+	if cells := (w/size + 1) * (h/size + 1); cells > maxCells {
+		size *= math.Sqrt(cells / maxCells)
+	}
+	kx, ky := int(w/size)+1, int(h/size)+1
+	if cells := kx * ky; len(x.head) < cells {
+		x.head = make([]int32, cells)
+		x.stamp = make([]uint32, cells)
+		x.gen = 0
+	}
+	x.gen++
+	if x.gen == 0 { // wrapped: stale stamps could match again
+		clear(x.stamp)
+		x.gen = 1
+	}
+	x.next, x.ent = x.next[:0], x.ent[:0]
+	var out []conflict
+	seen := map[conflict]bool(nil)
+	for s := range n {
+		sg := &x.segs[s]
+		cx0, cx1 := int((float64(sg.minx)-minx)/size), int((float64(sg.maxx)-minx)/size)
+		cy0, cy1 := int((float64(sg.miny)-miny)/size), int((float64(sg.maxy)-miny)/size)
+		for cy := cy0; cy <= cy1; cy++ {
+			for cx := cx0; cx <= cx1; cx++ {
+				c := cy*kx + cx
+				if x.stamp[c] != x.gen {
+					x.stamp[c], x.head[c] = x.gen, -1
+				}
+				for e := x.head[c]; e >= 0; e = x.next[e] {
+					t := int(x.ent[e])
+					tg := &x.segs[t]
+					if tg.maxx < sg.minx || tg.minx > sg.maxx || tg.maxy < sg.miny || tg.miny > sg.maxy {
+						continue
+					}
+					if x.bad(t, s) {
+						cf := conflict{int(tg.ring), int(sg.ring)}
+						if !all {
+							return []conflict{cf}
+						}
+						if seen == nil {
+							seen = map[conflict]bool{}
+						}
+						if !seen[cf] {
+							seen[cf] = true
+							out = append(out, cf)
+						}
+					}
+				}
+				x.ent = append(x.ent, int32(s))
+				x.next = append(x.next, x.head[c])
+				x.head[c] = int32(len(x.ent) - 1)
+			}
+		}
+	}
+	if len(out) == 0 && len(x.touch) > 0 {
+		if cf, ok := x.cycle(); ok {
+			return []conflict{cf}
+		}
+	}
+	// With no crossings, one vertex off the shell's boundary tells whether
+	// a hole is inside it.
+	ring = 0
+	for _, p := range polys {
+		for i, h := range p {
+			if i > 0 && len(out) == 0 && !holeInside(h, p[0]) {
+				if !all {
+					return []conflict{{int(ring) - i, int(ring)}}
+				}
+				out = append(out, conflict{int(ring) - i, int(ring)})
+			}
+			ring++
+		}
+	}
+	return out
+}
+
+// bad reports whether segments t < s break the rules.
+func (x *simpleIndex) bad(t, s int) bool {
+	tg, sg := &x.segs[t], &x.segs[s]
+	if s == t+1 && tg.ring == sg.ring && orient(tg.a, tg.b, sg.b) != 0 {
+		// The common case: a segment and the next one, meeting only at
+		// their shared vertex.
+		return false
+	}
+	kind := relate(tg.a, tg.b, sg.a, sg.b)
+	if kind == apart {
+		return false
+	}
+	if x.collect {
+		x.cutAt(t, s, kind)
+	}
+	if tg.ring != sg.ring {
+		switch kind {
+		case crossing, overlap:
+			return true
+		}
+		return x.crossesAt(t, s)
+	}
+	// Neighbours along the ring share a vertex and may meet only there.
+	first := 0
+	if tg.ring > 0 {
+		first = int(x.ends[tg.ring-1])
+	}
+	last := int(x.ends[tg.ring]) - 1
+	if s == t+1 || (t == first && s == last) {
+		return kind == overlap
+	}
+	return true
+}
+
+// crossesAt reports whether the rings of segments t and s, which touch at
+// one point, pass through each other there rather than only touch: seen
+// from the point, the two ends of one ring lie on both sides of the other.
+func (x *simpleIndex) crossesAt(t, s int) bool {
+	tg, sg := &x.segs[t], &x.segs[s]
+	var p orb.Point
+	switch {
+	case onSegment(sg.a, sg.b, tg.a):
+		p = tg.a
+	case onSegment(sg.a, sg.b, tg.b):
+		p = tg.b
+	case onSegment(tg.a, tg.b, sg.a):
+		p = sg.a
+	default:
+		p = sg.b
+	}
+	u1, u2 := x.around(t, p)
+	v1, v2 := x.around(s, p)
+	in1, in2 := inSweep(p, u1, u2, v1), inSweep(p, u1, u2, v2)
+	if in1 != in2 {
+		return true
+	}
+	if x.poly[tg.ring] == x.poly[sg.ring] {
+		x.touch = append(x.touch, touch{tg.ring, sg.ring, p})
+	}
+	return false
+}
+
+// cycle looks for touches linking rings in a cycle (see touch).
+func (x *simpleIndex) cycle() (conflict, bool) {
+	slices.SortFunc(x.touch, func(a, b touch) int {
+		if c := cmp.Compare(a.r1, b.r1); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.r2, b.r2); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.p[0], b.p[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.p[1], b.p[1])
+	})
+	parent := map[int32]int32{}
+	find := func(r int32) int32 {
+		for {
+			p, ok := parent[r]
+			if !ok || p == r {
+				return r
+			}
+			r = p
+		}
+	}
+	for i, t := range x.touch {
+		if i > 0 && t == x.touch[i-1] {
+			continue
+		}
+		a, b := find(t.r1), find(t.r2)
+		if a == b {
+			return conflict{int(t.r1), int(t.r2)}, true
+		}
+		parent[a] = b
+	}
+	return conflict{}, false
+}
+
+// around returns the points on either side of p along the ring of segment
+// i, p being on that segment (a vertex of the ring or inside the segment).
+func (x *simpleIndex) around(i int, p orb.Point) (orb.Point, orb.Point) {
+	g := &x.segs[i]
+	first := 0
+	if g.ring > 0 {
+		first = int(x.ends[g.ring-1])
+	}
+	last := int(x.ends[g.ring]) - 1
+	switch p {
+	case g.a:
+		prev := i - 1
+		if i == first {
+			prev = last
+		}
+		return x.segs[prev].a, g.b
+	case g.b:
+		next := i + 1
+		if i == last {
+			next = first
+		}
+		return g.a, x.segs[next].b
+	}
+	return g.a, g.b
+}
+
+// inSweep reports whether w lies strictly inside the angle swept
+// counter-clockwise (y up) from u to v around p.
+func inSweep(p, u, v, w orb.Point) bool {
+	if orient(p, u, v) > 0 {
+		return orient(p, u, w) > 0 && orient(p, w, v) > 0
+	}
+	return !(orient(p, v, w) >= 0 && orient(p, w, u) >= 0)
+}
+
+const (
+	apart = iota
+	crossing
+	touching
+	overlap
+)
+
+// relate says how segments ab and cd meet: not at all, crossing at a point
+// inside both, touching at one point, or overlapping along a stretch.
+func relate(a, b, c, d orb.Point) int {
+	o1, o2 := orient(a, b, c), orient(a, b, d)
+	o3, o4 := orient(c, d, a), orient(c, d, b)
+	if o1 == 0 && o2 == 0 {
+		// Collinear: compare along the longer axis.
+		ax := 0
+		if math.Abs(b[1]-a[1])+math.Abs(d[1]-c[1]) > math.Abs(b[0]-a[0])+math.Abs(d[0]-c[0]) {
+			ax = 1
+		}
+		lo := max(min(a[ax], b[ax]), min(c[ax], d[ax]))
+		hi := min(max(a[ax], b[ax]), max(c[ax], d[ax]))
+		switch {
+		case lo < hi:
+			return overlap
+		case lo == hi:
+			return touching
+		}
+		return apart
+	}
+	if o1*o2 < 0 && o3*o4 < 0 {
+		return crossing
+	}
+	if (o1 == 0 && onSegment(a, b, c)) || (o2 == 0 && onSegment(a, b, d)) ||
+		(o3 == 0 && onSegment(c, d, a)) || (o4 == 0 && onSegment(c, d, b)) {
+		return touching
+	}
+	return apart
+}
+
+func orient(a, b, c orb.Point) float64 {
+	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
+}
+
+func onSegment(a, b, p orb.Point) bool {
+	return min(a[0], b[0]) <= p[0] && p[0] <= max(a[0], b[0]) &&
+		min(a[1], b[1]) <= p[1] && p[1] <= max(a[1], b[1]) &&
+		orient(a, b, p) == 0
+}
+
+// holeInside reports whether hole h lies in shell s, judged by its first
+// vertex off s's boundary (a hole may touch its shell at points).
+func holeInside(h, s orb.Ring) bool {
+	for _, p := range h[:len(h)-1] {
+		switch pointInRing(p, s) {
+		case 1:
+			return true
+		case -1:
+			return false
+		}
+	}
+	return true
+}
+
+// pointInRing: 1 inside, -1 outside, 0 on the boundary.
+func pointInRing(p orb.Point, r orb.Ring) int {
+	x, y := p[0], p[1]
+	in := false
+	for i := 0; i+1 < len(r); i++ {
+		a, b := r[i], r[i+1]
+		if onSegment(a, b, p) {
+			return 0
+		}
+		if (a[1] > y) != (b[1] > y) {
+			o := (b[0]-a[0])*(y-a[1]) - (x-a[0])*(b[1]-a[1])
+			if (o > 0) == (b[1] > a[1]) {
+				in = !in
+			}
+		}
+	}
+	if in {
+		return 1
+	}
+	return -1
+}
+
+// cut is a vertex of a ring lying inside one of the ring's segments.
+type cut struct {
+	seg int32
+	d   float64 // squared distance from the segment's start
+	p   orb.Point
+}
+
+func (x *simpleIndex) cutAt(t, s, kind int) {
+	if kind == crossing {
+		// The crossing point, rounded onto the grid, goes into both
+		// segments: this bends them a little, so the result must be
+		// checked again.
+		x.crossed = true
+		a, b, c, d := x.segs[t].a, x.segs[t].b, x.segs[s].a, x.segs[s].b
+		o3, o4 := orient(c, d, a), orient(c, d, b)
+		f := o3 / (o3 - o4)
+		p := round(orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])})
+		for _, i := range [2]int{t, s} {
+			if g := &x.segs[i]; p != g.a && p != g.b {
+				dx, dy := p[0]-g.a[0], p[1]-g.a[1]
+				x.cuts = append(x.cuts, cut{int32(i), dx*dx + dy*dy, p})
+			}
+		}
+		return
+	}
+	for _, i := range [2]int{t, s} {
+		g, o := &x.segs[i], &x.segs[t+s-i]
+		for _, p := range [2]orb.Point{o.a, o.b} {
+			if p != g.a && p != g.b && onSegment(g.a, g.b, p) {
+				dx, dy := p[0]-g.a[0], p[1]-g.a[1]
+				x.cuts = append(x.cuts, cut{int32(i), dx*dx + dy*dy, p})
+			}
+		}
+	}
+}
+
+// nodeAll returns the rings of polys with every vertex that lies inside a
+// segment of any of them inserted there, so that wherever they touch or
+// overlap they have vertices in common; crossed tells that some segments
+// cross, which inserting vertices cannot mend.
+func (x *simpleIndex) nodeAll(polys []orb.Polygon) (rings []orb.Ring, crossed bool) {
+	x.collect, x.cuts, x.crossed = true, x.cuts[:0], false
+	x.check(polys, true)
+	x.collect = false
+	if x.crossed {
+		return nil, true
+	}
+	x.sortCuts()
+	c, s := 0, 0
+	for _, p := range polys {
+		for _, r := range p {
+			out := make(orb.Ring, 0, len(r))
+			for i := 0; i+1 < len(r); i, s = i+1, s+1 {
+				out = append(out, r[i])
+				for ; c < len(x.cuts) && int(x.cuts[c].seg) == s; c++ {
+					if q := x.cuts[c].p; q != out[len(out)-1] {
+						out = append(out, q)
+					}
+				}
+			}
+			rings = append(rings, append(out, r[len(r)-1]))
+		}
+	}
+	return rings, false
+}
+
+func (x *simpleIndex) sortCuts() {
+	slices.SortFunc(x.cuts, func(a, b cut) int {
+		if c := cmp.Compare(a.seg, b.seg); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.d, b.d)
+	})
+}
+
+// node checks ring r alone. When it breaks the rules (bad), noded is r with
+// every vertex that lies inside one of its segments inserted there, so that
+// all the places where r touches itself become repeated vertices; crossed
+// tells that r also crosses itself: the crossing points, rounded to the
+// grid, are inserted too, which can make new contacts (check noded again).
+func (x *simpleIndex) node(r orb.Ring) (noded []orb.Point, bad, crossed bool) {
+	x.collect, x.cuts, x.crossed = true, x.cuts[:0], false
+	x.one[0] = orb.Polygon{r}
+	bad = len(x.check(x.one[:], true)) > 0
+	x.collect = false
+	if !bad {
+		return nil, false, false
+	}
+	x.sortCuts()
+	out := make([]orb.Point, 0, len(r)+len(x.cuts))
+	c := 0
+	for i := 0; i+1 < len(r); i++ {
+		out = append(out, r[i])
+		for ; c < len(x.cuts) && int(x.cuts[c].seg) == i; c++ {
+			if p := x.cuts[c].p; p != out[len(out)-1] {
+				out = append(out, p)
+			}
+		}
+	}
+	return append(out, r[len(r)-1]), true, x.crossed
+}
+
+// splitLoops cuts a closed point sequence at every repeated vertex into
+// closed loops, each visiting every vertex once.
+func splitLoops(pts []orb.Point) []orb.Ring {
+	var loops []orb.Ring
+	pos := make(map[orb.Point]int, len(pts))
+	stack := make([]orb.Point, 0, len(pts))
+	for _, p := range pts[:len(pts)-1] {
+		if i, ok := pos[p]; ok {
+			loop := make(orb.Ring, 0, len(stack)-i+1)
+			loop = append(loop, stack[i:]...)
+			loop = append(loop, p)
+			loops = append(loops, loop)
+			for _, q := range stack[i+1:] {
+				delete(pos, q)
+			}
+			stack = stack[:i+1]
+			continue
+		}
+		pos[p] = len(stack)
+		stack = append(stack, p)
+	}
+	last := make(orb.Ring, 0, len(stack)+1)
+	last = append(last, stack...)
+	return append(loops, append(last, stack[0]))
+}

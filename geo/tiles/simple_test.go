@@ -1,0 +1,155 @@
+package tiles
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+
+	"kzmap/geo"
+	"kzmap/geo/tiles/internal/tiletest"
+)
+
+func TestSimpleIndex(t *testing.T) {
+	sq := func(x0, y0, x1, y1 float64) orb.Ring {
+		return orb.Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
+	}
+	hole := func(r orb.Ring) orb.Ring { r = append(orb.Ring{}, r...); r.Reverse(); return r }
+	tests := []struct {
+		name  string
+		polys []orb.Polygon
+		bad   bool
+	}{
+		{name: "square", polys: []orb.Polygon{{sq(0, 0, 10, 10)}}},
+		{name: "square with hole", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(sq(2, 2, 5, 5))}}},
+		{name: "hole touching the shell at one point", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(orb.Ring{{0, 5}, {5, 2}, {5, 8}, {0, 5}})}}},
+		{name: "hole touching the shell at two points", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(orb.Ring{{0, 5}, {5, 0}, {5, 8}, {0, 5}})}}, bad: true},
+		{name: "hole sharing an edge with the shell", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(sq(0, 2, 5, 5))}}, bad: true},
+		{name: "hole crossing the shell", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(sq(5, 5, 15, 8))}}, bad: true},
+		{name: "hole outside", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(sq(20, 20, 25, 25))}}, bad: true},
+		{name: "bowtie", polys: []orb.Polygon{{{{0, 0}, {10, 10}, {10, 0}, {0, 10}, {0, 0}}}}, bad: true},
+		{name: "spike", polys: []orb.Polygon{{{{0, 0}, {10, 0}, {20, 0}, {10, 0}, {10, 10}, {0, 0}}}}, bad: true},
+		{name: "ring through its own vertex", polys: []orb.Polygon{{{{0, 0}, {10, 0}, {5, 5}, {10, 10}, {0, 10}, {5, 5}, {0, 0}}}}, bad: true},
+		{name: "vertex on its own edge", polys: []orb.Polygon{{{{0, 0}, {10, 0}, {10, 10}, {5, 0}, {0, 10}, {0, 0}}}}, bad: true},
+		{name: "polygons sharing an edge", polys: []orb.Polygon{{sq(0, 0, 10, 10)}, {sq(10, 0, 20, 10)}}, bad: true},
+		{name: "polygons touching at a corner", polys: []orb.Polygon{{sq(0, 0, 10, 10)}, {sq(10, 10, 20, 20)}}},
+		{name: "polygons passing through each other at a vertex", polys: []orb.Polygon{
+			{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}},
+			{{{5, 5}, {20, 0}, {20, 12}, {5, 5}}},
+		}, bad: true},
+	}
+	var x simpleIndex
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := x.check(tt.polys, false) != nil; got != tt.bad {
+				t.Errorf("check bad = %v, want %v", got, tt.bad)
+			}
+		})
+	}
+}
+
+// TestSimpleIndexAgrees compares the bucket index with the test's plain
+// all-pairs checker on random rings of a small grid, where rings touch
+// and cross themselves often.
+func TestSimpleIndexAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var x simpleIndex
+	var bad, good int
+	for range 20000 {
+		n := 3 + rng.IntN(8)
+		r := make(orb.Ring, 0, n+1)
+		for range n {
+			p := orb.Point{float64(rng.IntN(7)), float64(rng.IntN(7))}
+			if len(r) > 0 && r[len(r)-1] == p {
+				continue
+			}
+			r = append(r, p)
+		}
+		if len(r) < 3 || r[0] == r[len(r)-1] {
+			continue
+		}
+		r = append(r, r[0])
+		a := area2(r)
+		if a == 0 {
+			continue
+		}
+		if a < 0 {
+			r.Reverse()
+		}
+		polys := []orb.Polygon{{r}}
+		want := invalid(polys) != ""
+		if got := x.check(polys, false) != nil; got != want {
+			t.Fatalf("%v: index says bad %v, all-pairs %v (%s)", r, got, want, invalid(polys))
+		}
+		if want {
+			bad++
+		} else {
+			good++
+		}
+	}
+	if bad < 100 || good < 100 {
+		t.Errorf("too few cases: %d bad, %d good", bad, good)
+	}
+}
+
+// TestMVTRepairsRings feeds broken and nearly broken polygons through the
+// tile engine: what comes out must be valid.
+func TestMVTRepairsRings(t *testing.T) {
+	tile := maptile.New(11, 5, 4) // over Kazakhstan
+	b := tile.Bound()
+	at := func(fx, fy float64) orb.Point {
+		return orb.Point{b.Min[0] + fx*(b.Max[0]-b.Min[0]), b.Min[1] + fy*(b.Max[1]-b.Min[1])}
+	}
+	ring := func(ps ...[2]float64) orb.Ring {
+		var r orb.Ring
+		for _, p := range ps {
+			r = append(r, at(p[0], p[1]))
+		}
+		return append(r, r[0])
+	}
+	tests := []struct {
+		name string
+		g    orb.Geometry
+	}{
+		{name: "bowtie", g: orb.Polygon{ring([2]float64{0.1, 0.1}, [2]float64{0.9, 0.9}, [2]float64{0.9, 0.1}, [2]float64{0.1, 0.9})}},
+		{name: "hole a hair from the shell", g: orb.Polygon{
+			ring([2]float64{0.1, 0.1}, [2]float64{0.9, 0.1}, [2]float64{0.9, 0.9}, [2]float64{0.1, 0.9}),
+			ring([2]float64{0.10001, 0.3}, [2]float64{0.5, 0.3}, [2]float64{0.5, 0.6}, [2]float64{0.10001, 0.6}),
+		}},
+		{name: "parts a hair apart", g: orb.MultiPolygon{
+			{ring([2]float64{0.1, 0.1}, [2]float64{0.5, 0.1}, [2]float64{0.5, 0.5}, [2]float64{0.1, 0.5})},
+			{ring([2]float64{0.50001, 0.2}, [2]float64{0.9, 0.2}, [2]float64{0.9, 0.4}, [2]float64{0.50001, 0.4})},
+		}},
+		{name: "pinched waist", g: orb.Polygon{ring([2]float64{0.1, 0.1}, [2]float64{0.9, 0.1}, [2]float64{0.5, 0.50001},
+			[2]float64{0.9, 0.9}, [2]float64{0.1, 0.9}, [2]float64{0.5, 0.49999})}},
+		{name: "hole running out of the tile", g: orb.Polygon{
+			ring([2]float64{-0.5, 0.1}, [2]float64{0.9, 0.1}, [2]float64{0.9, 0.9}, [2]float64{-0.5, 0.9}),
+			ring([2]float64{-0.3, 0.3}, [2]float64{0.5, 0.3}, [2]float64{0.5, 0.6}, [2]float64{-0.3, 0.6}),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &tiletest.Source{Collections: map[string][]*geo.Feature{"c": {geo.NewFeature("f", tt.g, nil)}}}
+			data, err := MVT(src, []string{"c"}, tile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ls, err := mvt.Unmarshal(data)
+			if err != nil || len(ls) != 1 || len(ls[0].Features) != 1 {
+				t.Fatalf("layers %v, %v", ls, err)
+			}
+			var ps []orb.Polygon
+			switch g := ls[0].Features[0].Geometry.(type) {
+			case orb.Polygon:
+				ps = []orb.Polygon{g}
+			case orb.MultiPolygon:
+				ps = g
+			}
+			if why := invalid(ps); why != "" || len(ps) == 0 {
+				t.Errorf("%s: %v", why, ps)
+			}
+		})
+	}
+}

@@ -1,0 +1,98 @@
+package valid
+
+import (
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"kzmap/geo"
+)
+
+func TestRepairPlanar(t *testing.T) {
+	square := orb.Polygon{{{100, 100}, {4000, 100}, {4000, 4000}, {100, 4000}, {100, 100}}}
+	tests := []struct {
+		name     string
+		in       orb.Geometry
+		polygons int     // polygons in the result
+		area     float64 // absolute planar area of the result
+		same     bool    // returned as it came
+		err      bool
+	}{
+		{name: "valid square on the tile grid", in: square, polygons: 1, area: 3900 * 3900, same: true},
+		{name: "bowtie far outside lon/lat", in: orb.Polygon{{{0, 0}, {4096, 4096}, {4096, 0}, {0, 4096}, {0, 0}}},
+			polygons: 2, area: 2 * 4096 * 2048 / 2},
+		{name: "spike on the grid", in: orb.Polygon{{{0, 0}, {10, 0}, {20, 0}, {10, 0}, {10, 10}, {0, 0}}},
+			polygons: 1, area: 50},
+		{name: "projected metres", in: orb.Polygon{{{-2e7, -2e7}, {2e7, 2e7}, {2e7, -2e7}, {-2e7, 2e7}, {-2e7, -2e7}}},
+			polygons: 2, area: 2 * 4e7 * 2e7 / 2},
+		{name: "non-finite", in: orb.Polygon{{{0, 0}, {math.Inf(1), 0}, {1, 1}, {0, 0}}}, err: true},
+		{name: "unclosed", in: orb.Polygon{{{0, 0}, {500, 0}, {500, 500}, {0, 500}}}, err: true},
+		{name: "nil", in: nil, err: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := RepairPlanar(tt.in)
+			if tt.err {
+				if !errors.Is(err, geo.ErrInvalid) {
+					t.Fatalf("err %v, want geo.ErrInvalid", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 1
+			if mp, ok := got.(orb.MultiPolygon); ok {
+				n = len(mp)
+			}
+			if n != tt.polygons {
+				t.Errorf("%d polygons, want %d: %v", n, tt.polygons, got)
+			}
+			if a := math.Abs(planar.Area(got)); math.Abs(a-tt.area) > 1e-9*tt.area {
+				t.Errorf("area %v, want %v", a, tt.area)
+			}
+			if tt.same {
+				if p, ok := got.(orb.Polygon); !ok || !p.Equal(tt.in.(orb.Polygon)) {
+					t.Errorf("valid input changed to %v", got)
+				}
+			}
+		})
+	}
+	// Repair itself keeps rejecting what is not lon/lat.
+	if _, _, _, err := Repair(geo.NewFeature("a", square, nil)); !errors.Is(err, geo.ErrInvalid) {
+		t.Errorf("Repair of tile coordinates: %v, want ErrInvalid", err)
+	}
+}
+
+func TestTraceRings(t *testing.T) {
+	left := orb.Ring{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}
+	right := orb.Ring{{10, 0}, {20, 0}, {20, 10}, {10, 10}, {10, 0}}
+	// A hole pressed onto the shell's bottom edge, wound the other way.
+	hole := orb.Ring{{2, 0}, {2, 5}, {5, 5}, {5, 0}, {2, 0}}
+	shell := orb.Ring{{0, 0}, {2, 0}, {5, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}
+	tests := []struct {
+		name  string
+		in    []orb.Ring
+		loops int
+		area  float64 // signed sum
+	}{
+		{name: "neighbours sharing an edge merge", in: []orb.Ring{left, right}, loops: 1, area: 200},
+		{name: "hole on the shell's edge becomes a notch", in: []orb.Ring{shell, hole}, loops: 1, area: 100 - 15},
+		{name: "apart", in: []orb.Ring{left, {{30, 0}, {40, 0}, {40, 10}, {30, 0}}}, loops: 2, area: 150},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := TraceRings(tt.in)
+			var a float64
+			for _, r := range got {
+				a += planar.Area(r) * float64(r.Orientation())
+			}
+			if len(got) != tt.loops || math.Abs(a-tt.area) > 1e-9 {
+				t.Errorf("%d loops of area %v, want %d of %v: %v", len(got), a, tt.loops, tt.area, got)
+			}
+		})
+	}
+}
