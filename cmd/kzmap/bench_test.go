@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -149,18 +150,34 @@ func (f *figures) add(name string, v float64) {
 	f.lines = append(f.lines, fmt.Sprintf("%s %.4g", name, v))
 }
 
+// ratio records ours/theirs, which should be at least atLeast.
 func (f *figures) ratio(name string, ours, theirs, atLeast float64) {
+	f.check(name, ours, theirs, func(r float64) bool { return r >= atLeast }, fmt.Sprintf(">= %.3g", atLeast))
+}
+
+// ratioAtMost records ours/theirs, which should be at most atMost.
+func (f *figures) ratioAtMost(name string, ours, theirs, atMost float64) {
+	f.check(name, ours, theirs, func(r float64) bool { return r <= atMost }, fmt.Sprintf("<= %.3g", atMost))
+}
+
+// ratioWithin records ours/theirs, which should be within 1±tol.
+func (f *figures) ratioWithin(name string, ours, theirs, tol float64) {
+	f.check(name, ours, theirs, func(r float64) bool { return math.Abs(r-1) <= tol }, fmt.Sprintf("within 1±%g", tol))
+}
+
+func (f *figures) check(name string, ours, theirs float64, ok func(float64) bool, target string) {
 	if theirs <= 0 {
 		f.lines = append(f.lines, name+" n/a (peer figure missing)")
+		f.missed = append(f.missed, name)
 		return
 	}
 	r := ours / theirs
-	ok := "ok"
-	if r < atLeast {
-		ok = "MISSED"
+	verdict := "ok"
+	if !ok(r) {
+		verdict = "MISSED"
 		f.missed = append(f.missed, name)
 	}
-	f.lines = append(f.lines, fmt.Sprintf("%s %.3f (target >= %g: %s)", name, r, atLeast, ok))
+	f.lines = append(f.lines, fmt.Sprintf("%s %.3f (target %s: %s)", name, r, target, verdict))
 }
 
 func (f *figures) limit(name string, v, atMost float64) {
