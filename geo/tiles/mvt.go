@@ -52,31 +52,60 @@ func MVT(src Source, layers []string, t maptile.Tile) ([]byte, error) {
 	if t.Z > MaxZoom || !t.Valid() {
 		return nil, fmt.Errorf("%w: %d/%d/%d", ErrBadTile, t.Z, t.X, t.Y)
 	}
-	ls, err := Layers(src, layers, t)
+	// The rings live only until they are encoded: they can come from the
+	// builder's arena, reused from tile to tile.
+	pb := builders.Get().(*polygonBuilder)
+	defer builders.Put(pb)
+	pb.arena, pb.useArena = pb.arena[:0], true
+	defer func() { pb.useArena = false }()
+	ls, err := build(src, layers, t, pb)
 	if err != nil || len(ls) == 0 {
 		return nil, err
 	}
-	b, err := mvt.Marshal(ls)
-	if err != nil {
-		return nil, fmt.Errorf("tiles: encoding %d/%d/%d: %w", t.Z, t.X, t.Y, err)
-	}
-	return b, nil
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	return e.encode(ls), nil
 }
 
 // Layers returns the tile's layers in tile coordinates before encoding,
 // leaving out layers without features. The features' Properties maps are
 // shared between tiles: read them, do not modify them.
 func Layers(src Source, layers []string, t maptile.Tile) (mvt.Layers, error) {
+	if t.Z > MaxZoom || !t.Valid() {
+		return nil, fmt.Errorf("%w: %d/%d/%d", ErrBadTile, t.Z, t.X, t.Y)
+	}
+	pb := builders.Get().(*polygonBuilder)
+	defer builders.Put(pb)
+	ls, err := build(src, layers, t, pb)
+	if err != nil {
+		return nil, err
+	}
+	out := make(mvt.Layers, 0, len(ls))
+	for _, l := range ls {
+		ml := &mvt.Layer{Name: l.name, Version: 2, Extent: Extent}
+		for _, tf := range l.feats {
+			ml.Features = append(ml.Features, &geojson.Feature{
+				ID:         FeatureID(tf.f.ID),
+				Geometry:   tf.g,
+				Properties: Properties(tf.f),
+			})
+		}
+		out = append(out, ml)
+	}
+	return out, nil
+}
+
+// build makes the tile's layers in tile coordinates, leaving out layers
+// without features.
+func build(src Source, layers []string, t maptile.Tile, pb *polygonBuilder) ([]tileLayer, error) {
 	q := geo.Query{Boxes: []orb.Bound{Bound(t)}}
 	frame := world.NewFrame(uint32(t.Z), t.X, t.Y, Extent, Buffer)
 	tol := Tolerance(t.Z)
 	dp := simplify.DouglasPeucker(tol)
 	rs := &simplifier{tol: tol}
-	pb := builders.Get().(*polygonBuilder)
-	defer builders.Put(pb)
 	pb.frame = frame
 	pb.tol = tol
-	var out mvt.Layers
+	var out []tileLayer
 	seen := make(map[string]bool, len(layers))
 	for _, name := range layers {
 		if seen[name] {
@@ -87,7 +116,7 @@ func Layers(src Source, layers []string, t maptile.Tile) (mvt.Layers, error) {
 		if err != nil {
 			return nil, fmt.Errorf("tiles: layer %s: %w", name, err)
 		}
-		l := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
+		l := tileLayer{name: name}
 		for _, f := range page.Features {
 			w := world.Of(f)
 			if !frame.PixelBound(w.Bound).Intersects(frame.Clip) {
@@ -109,14 +138,10 @@ func Layers(src Source, layers []string, t maptile.Tile) (mvt.Layers, error) {
 				}
 			}
 			for _, part := range parts {
-				l.Features = append(l.Features, &geojson.Feature{
-					ID:         FeatureID(f.ID),
-					Geometry:   part,
-					Properties: Properties(f),
-				})
+				l.feats = append(l.feats, tileFeature{f, part})
 			}
 		}
-		if len(l.Features) > 0 {
+		if len(l.feats) > 0 {
 			out = append(out, l)
 		}
 	}
@@ -318,8 +343,9 @@ func snapRing(r orb.Ring, s *simplifier) orb.Ring {
 	if !small(r) {
 		r = orb.Ring(radial(r, s.tol))
 		r = orb.Ring(s.ring(r))
+	} else {
+		r = orb.Ring(dedupe(r))
 	}
-	r = orb.Ring(dedupe(r))
 	if len(r) < 4 || area2(r) == 0 {
 		return nil
 	}

@@ -136,7 +136,7 @@ func (pb *polygonBuilder) merge(polys []orb.Polygon) (merged []orb.Polygon, ok b
 	if crossed {
 		return nil, false
 	}
-	merged = assemble(valid.TraceRings(rings))
+	merged = assemble(traceRings(rings))
 	return merged, len(merged) == 0 || pb.x.check(merged, false) == nil
 }
 

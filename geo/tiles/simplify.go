@@ -13,11 +13,13 @@ type simplifier struct {
 	stack []int
 }
 
-// ring simplifies ps (first point == last point) in place.
+// ring simplifies ps (first point == last point), rounds what it keeps
+// onto the grid and drops repeated points (see dedupe), in place: one pass
+// over the output, not three.
 func (s *simplifier) ring(ps []orb.Point) []orb.Point {
 	n := len(ps)
 	if n <= 4 {
-		return ps
+		return dedupe(ps)
 	}
 	tol2 := s.tol * s.tol
 	if cap(s.keep) < n {
@@ -73,9 +75,14 @@ func (s *simplifier) ring(ps []orb.Point) []orb.Point {
 	}
 	out := ps[:0]
 	for i, k := range keep {
-		if k {
-			out = append(out, ps[i])
+		if !k {
+			continue
 		}
+		p := round(ps[i])
+		if len(out) > 0 && out[len(out)-1] == p {
+			continue
+		}
+		out = append(out, p)
 	}
 	return out
 }
