@@ -64,7 +64,7 @@ var builders = sync.Pool{New: func() any {
 // ST_AsMVTGeom does with ST_MakeValid after snapping.
 func (pb *polygonBuilder) geometry(w *world.Geometry) orb.Geometry {
 	polys := pb.polygons(w, pb.tol)
-	if t := pb.tangled(polys); len(t) > 0 && pb.x.check(t, false) != nil {
+	if t := pb.tangled(polys); len(t) > 0 && pb.x.checkBetween(t) != nil {
 		if merged, ok := pb.merge(polys); ok {
 			polys = merged
 		} else {

@@ -25,6 +25,13 @@ type simpleIndex struct {
 	poly  []int32 // per ring: its polygon
 	touch []touch // points where rings of one polygon touch
 
+	// Set by checkBetween: each ring is known to be simple on its own, so
+	// only segments near another ring go into the buckets (near: meeting
+	// its bound), and pairs on one ring are not tested.
+	between bool
+	near    []bool    // per segment, with between
+	bounds  []bound32 // per ring, with between
+
 	// Set by node: where to cut segments, and whether any two cross.
 	collect bool
 	one     [1]orb.Polygon
@@ -55,6 +62,64 @@ type segment struct {
 	a, b                   orb.Point
 	ring                   int32
 	minx, maxx, miny, maxy int32 // bound, for the quick test
+}
+
+type bound32 struct{ minx, maxx, miny, maxy int32 }
+
+func (b bound32) meets(g *segment) bool {
+	return g.maxx >= b.minx && g.minx <= b.maxx && g.maxy >= b.miny && g.miny <= b.maxy
+}
+
+// checkBetween is check(polys, false) for rings that are each simple
+// already (see simpleRing): it looks only for rings at odds with each
+// other. A hole touches its shell's segments only inside the hole's bound,
+// and shells of one feature meet only where their bounds overlap, so most
+// segments of a tangled feature need no test; the pairs within a ring were
+// tested ring by ring.
+func (x *simpleIndex) checkBetween(polys []orb.Polygon) []conflict {
+	x.between = true
+	defer func() { x.between = false }()
+	return x.check(polys, false)
+}
+
+// markNear sets x.near for the segments that meet the bound of another
+// ring, and returns how many do.
+func (x *simpleIndex) markNear() int {
+	x.bounds = x.bounds[:0]
+	start := 0
+	for _, end := range x.ends {
+		b := bound32{math.MaxInt32, math.MinInt32, math.MaxInt32, math.MinInt32}
+		for i := start; i < int(end); i++ {
+			g := &x.segs[i]
+			b.minx, b.maxx = min(b.minx, g.minx), max(b.maxx, g.maxx)
+			b.miny, b.maxy = min(b.miny, g.miny), max(b.maxy, g.maxy)
+		}
+		x.bounds = append(x.bounds, b)
+		start = int(end)
+	}
+	if cap(x.near) < len(x.segs) {
+		x.near = make([]bool, len(x.segs))
+	}
+	x.near = x.near[:len(x.segs)]
+	clear(x.near)
+	near := 0
+	start = 0
+	for r, end := range x.ends {
+		for o, ob := range x.bounds {
+			rb := x.bounds[r]
+			if o == r || ob.maxx < rb.minx || ob.minx > rb.maxx || ob.maxy < rb.miny || ob.miny > rb.maxy {
+				continue
+			}
+			for i := start; i < int(end); i++ {
+				if !x.near[i] && ob.meets(&x.segs[i]) {
+					x.near[i] = true
+					near++
+				}
+			}
+		}
+		start = int(end)
+	}
+	return near
 }
 
 // maxCells bounds the bucket table (and its memory, reused from tile to
@@ -97,6 +162,48 @@ func (x *simpleIndex) check(polys []orb.Polygon, all bool) []conflict {
 	if n == 0 {
 		return nil
 	}
+	// m is the number of segments that go into the buckets.
+	m := n
+	if x.between {
+		m = x.markNear()
+	}
+	var out []conflict
+	if m > 0 {
+		if out = x.scan(minx, miny, m, all); len(out) > 0 && !all {
+			return out
+		}
+	}
+	if len(out) == 0 && len(x.touch) > 0 {
+		if cf, ok := x.cycle(); ok {
+			return []conflict{cf}
+		}
+	}
+	// With no crossings, one vertex off the shell's boundary tells whether
+	// a hole is inside it.
+	ring = 0
+	for _, p := range polys {
+		for i, h := range p {
+			if i > 0 && len(out) == 0 && !holeInside(h, p[0]) {
+				if !all {
+					return []conflict{{int(ring) - i, int(ring)}}
+				}
+				out = append(out, conflict{int(ring) - i, int(ring)})
+			}
+			ring++
+		}
+	}
+	return out
+}
+
+// bucketed reports whether segment i goes into the buckets.
+func (x *simpleIndex) bucketed(i int) bool {
+	return !x.between || x.near[i]
+}
+
+// scan puts the m bucketed segments into a bucket grid and tests each
+// against those before it in its cells; minx, miny is their corner.
+func (x *simpleIndex) scan(minx, miny float64, m int, all bool) []conflict {
+	n := len(x.segs)
 	// Cells about one segment long (by the L1 norm) hold a few segments
 	// each; a ring only visits the cells along its line. On the benchmark
 	// workload this scans a third of the bucket entries that cells four
@@ -106,29 +213,35 @@ func (x *simpleIndex) check(polys []orb.Polygon, all bool) []conflict {
 	// nearly all empty, and each visit would miss the cache.
 	var per, long int32
 	for i := range x.segs {
+		if !x.bucketed(i) {
+			continue
+		}
 		sg := &x.segs[i]
 		w, h := sg.maxx-sg.minx, sg.maxy-sg.miny
 		per += w + h
 		long = max(long, w, h)
 	}
-	size := max(float64(per)/float64(n), 1)
+	size := max(float64(per)/float64(m), 1)
 	// A long diagonal segment covers many cells of its bound: grow the
 	// cells until all the segments together visit a few per segment.
 	// Segments at most a few cells long visit about four (on the
 	// workload) and need no count.
-	visits := 4 * n
+	visits := 4 * m
 	for i := 0; i < 4 && float64(long) > 3*size; i++ {
 		inv := 1 / size
 		visits = 0
 		for j := range x.segs {
+			if !x.bucketed(j) {
+				continue
+			}
 			sg := &x.segs[j]
 			visits += (int((float64(sg.maxx)-minx)*inv) - int((float64(sg.minx)-minx)*inv) + 1) *
 				(int((float64(sg.maxy)-miny)*inv) - int((float64(sg.miny)-miny)*inv) + 1)
 		}
-		if visits <= 8*n {
+		if visits <= 8*m {
 			break
 		}
-		size *= math.Sqrt(float64(visits) / float64(4*n))
+		size *= math.Sqrt(float64(visits) / float64(4*m))
 	}
 	buckets, shift := 16, 28
 	for buckets < 2*visits && buckets < maxCells {
@@ -145,6 +258,9 @@ func (x *simpleIndex) check(polys []orb.Polygon, all bool) []conflict {
 	var out []conflict
 	seen := map[conflict]bool(nil)
 	for s := range n {
+		if !x.bucketed(s) {
+			continue
+		}
 		sg := &x.segs[s]
 		cx0, cx1 := int((float64(sg.minx)-minx)*inv), int((float64(sg.maxx)-minx)*inv)
 		cy0, cy1 := int((float64(sg.miny)-miny)*inv), int((float64(sg.maxy)-miny)*inv)
@@ -165,6 +281,9 @@ func (x *simpleIndex) check(polys []orb.Polygon, all bool) []conflict {
 						continue
 					}
 					t := int(en.seg)
+					if x.between && x.segs[t].ring == sg.ring {
+						continue
+					}
 					if x.bad(t, s) {
 						cf := conflict{int(x.segs[t].ring), int(sg.ring)}
 						if !all {
@@ -183,25 +302,6 @@ func (x *simpleIndex) check(polys []orb.Polygon, all bool) []conflict {
 					minx: sg.minx, maxx: sg.maxx, miny: sg.miny, maxy: sg.maxy})
 				x.head[c] = int32(len(x.ents) - 1)
 			}
-		}
-	}
-	if len(out) == 0 && len(x.touch) > 0 {
-		if cf, ok := x.cycle(); ok {
-			return []conflict{cf}
-		}
-	}
-	// With no crossings, one vertex off the shell's boundary tells whether
-	// a hole is inside it.
-	ring = 0
-	for _, p := range polys {
-		for i, h := range p {
-			if i > 0 && len(out) == 0 && !holeInside(h, p[0]) {
-				if !all {
-					return []conflict{{int(ring) - i, int(ring)}}
-				}
-				out = append(out, conflict{int(ring) - i, int(ring)})
-			}
-			ring++
 		}
 	}
 	return out

@@ -46,6 +46,11 @@ func TestSimpleIndex(t *testing.T) {
 			if got := x.check(tt.polys, false) != nil; got != tt.bad {
 				t.Errorf("check bad = %v, want %v", got, tt.bad)
 			}
+			if ringsSimple(&x, tt.polys) {
+				if got := x.checkBetween(tt.polys) != nil; got != tt.bad {
+					t.Errorf("checkBetween bad = %v, want %v", got, tt.bad)
+				}
+			}
 		})
 	}
 }
@@ -151,5 +156,80 @@ func TestMVTRepairsRings(t *testing.T) {
 				t.Errorf("%s: %v", why, ps)
 			}
 		})
+	}
+}
+
+// ringsSimple reports whether each ring of polys is simple on its own,
+// which checkBetween takes for granted.
+func ringsSimple(x *simpleIndex, polys []orb.Polygon) bool {
+	for _, p := range polys {
+		for _, r := range p {
+			if x.check([]orb.Polygon{{r}}, false) != nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// TestCheckBetweenAgrees gives checkBetween and check random features of
+// simple rings on a small grid, as shells with holes and as separate
+// polygons, where rings touch, share edges and cross each other often:
+// skipping segments far from other rings must not change the answer.
+func TestCheckBetweenAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var x simpleIndex
+	simple := func(outer bool) orb.Ring {
+		for {
+			n := 3 + rng.IntN(6)
+			ox, oy := rng.IntN(8), rng.IntN(8)
+			r := make(orb.Ring, 0, n+1)
+			for range n {
+				p := orb.Point{float64(ox + rng.IntN(6)), float64(oy + rng.IntN(6))}
+				if len(r) > 0 && r[len(r)-1] == p {
+					continue
+				}
+				r = append(r, p)
+			}
+			if len(r) < 3 || r[0] == r[len(r)-1] {
+				continue
+			}
+			r = append(r, r[0])
+			a := area2(r)
+			if a == 0 || x.check([]orb.Polygon{{r}}, false) != nil {
+				continue
+			}
+			if outer != (a > 0) {
+				r.Reverse()
+			}
+			return r
+		}
+	}
+	var bad, good int
+	for range 20000 {
+		var polys []orb.Polygon
+		if rng.IntN(2) == 0 {
+			p := orb.Polygon{simple(true)}
+			for range 1 + rng.IntN(2) {
+				p = append(p, simple(false))
+			}
+			polys = []orb.Polygon{p}
+		} else {
+			for range 2 + rng.IntN(2) {
+				polys = append(polys, orb.Polygon{simple(true)})
+			}
+		}
+		want := x.check(polys, false) != nil
+		if got := x.checkBetween(polys) != nil; got != want {
+			t.Fatalf("%v: checkBetween says bad %v, check %v", polys, got, want)
+		}
+		if want {
+			bad++
+		} else {
+			good++
+		}
+	}
+	if bad < 100 || good < 100 {
+		t.Errorf("too few cases: %d bad, %d good", bad, good)
 	}
 }
