@@ -29,17 +29,17 @@ type Source interface {
 // (what Martin and pg_tileserv serve) only snaps to the grid, drops repeated
 // points and makes the result valid; a tenth of a unit removes little more
 // than that (mostly points that snapping makes collinear), which keeps the
-// tiles of the benchmark workload within a few per cent of PostGIS's, their
-// geometry about 6% smaller (a quarter of a unit had it 14% smaller, short
-// of issue 3's ±10%). At zooms 0–1, where the whole country is a few
-// hundred cells across and every client loads the tile, half a unit sheds
-// the vertices that all fall into the same few cells and keeps those tiles
-// a little below PostGIS's. Whatever the tolerance, a ring that
-// simplification makes cross itself is made again with a smaller one (see
-// polygonBuilder.simpleRing).
+// tiles of the benchmark workload within a few per cent of PostGIS's at
+// every zoom, their geometry about 6% smaller in total (a quarter of a unit
+// had it 14% smaller, short of issue 3's ±10%). At zooms 0–1, where the
+// whole country is a few hundred cells across, a fifth of a unit sheds
+// more of the vertices that crowd into the same cells and still keeps
+// those tiles within 3% of PostGIS's (half a unit had them 20–30% smaller).
+// Whatever the tolerance, a ring that simplification makes cross itself is
+// made again with a smaller one (see polygonBuilder.simpleRing).
 func Tolerance(z maptile.Zoom) float64 {
 	if z <= 1 {
-		return 0.5
+		return 0.2
 	}
 	return 0.1
 }
@@ -53,12 +53,10 @@ func MVT(src Source, layers []string, t maptile.Tile) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d/%d/%d", ErrBadTile, t.Z, t.X, t.Y)
 	}
 	// The rings live only until they are encoded: they can come from the
-	// builder's arena, reused from tile to tile.
-	pb := builders.Get().(*polygonBuilder)
-	defer builders.Put(pb)
-	pb.arena, pb.useArena = pb.arena[:0], true
-	defer func() { pb.useArena = false }()
-	ls, err := build(src, layers, t, pb)
+	// builders' arenas, reused from tile to tile.
+	bs := newBuilderSet(world.NewFrame(uint32(t.Z), t.X, t.Y, Extent, Buffer), Tolerance(t.Z), true)
+	defer bs.release()
+	ls, err := build(src, layers, t, bs)
 	if err != nil || len(ls) == 0 {
 		return nil, err
 	}
@@ -74,9 +72,9 @@ func Layers(src Source, layers []string, t maptile.Tile) (mvt.Layers, error) {
 	if t.Z > MaxZoom || !t.Valid() {
 		return nil, fmt.Errorf("%w: %d/%d/%d", ErrBadTile, t.Z, t.X, t.Y)
 	}
-	pb := builders.Get().(*polygonBuilder)
-	defer builders.Put(pb)
-	ls, err := build(src, layers, t, pb)
+	bs := newBuilderSet(world.NewFrame(uint32(t.Z), t.X, t.Y, Extent, Buffer), Tolerance(t.Z), false)
+	defer bs.release()
+	ls, err := build(src, layers, t, bs)
 	if err != nil {
 		return nil, err
 	}
@@ -97,15 +95,13 @@ func Layers(src Source, layers []string, t maptile.Tile) (mvt.Layers, error) {
 
 // build makes the tile's layers in tile coordinates, leaving out layers
 // without features.
-func build(src Source, layers []string, t maptile.Tile, pb *polygonBuilder) ([]tileLayer, error) {
+func build(src Source, layers []string, t maptile.Tile, bs *builderSet) ([]tileLayer, error) {
 	q := geo.Query{Boxes: []orb.Bound{Bound(t)}}
-	frame := world.NewFrame(uint32(t.Z), t.X, t.Y, Extent, Buffer)
-	tol := Tolerance(t.Z)
+	frame, tol := bs.frame, bs.tol
 	dp := simplify.DouglasPeucker(tol)
 	rs := &simplifier{tol: tol}
-	pb.frame = frame
-	pb.tol = tol
 	var out []tileLayer
+	var jobs []polygonJob
 	seen := make(map[string]bool, len(layers))
 	for _, name := range layers {
 		if seen[name] {
@@ -116,29 +112,40 @@ func build(src Source, layers []string, t maptile.Tile, pb *polygonBuilder) ([]t
 		if err != nil {
 			return nil, fmt.Errorf("tiles: layer %s: %w", name, err)
 		}
+		// Polygons first, all together (see builderSet.build); then the
+		// layer in the source's order.
+		jobs = jobs[:0]
+		for _, f := range page.Features {
+			w := world.Of(f)
+			switch w.G.(type) {
+			case orb.Polygon, orb.MultiPolygon:
+				if frame.PixelBound(w.Bound).Intersects(frame.Clip) {
+					jobs = append(jobs, polygonJob{w: w})
+				}
+			}
+		}
+		bs.build(jobs)
 		l := tileLayer{name: name}
+		j := 0
 		for _, f := range page.Features {
 			w := world.Of(f)
 			if !frame.PixelBound(w.Bound).Intersects(frame.Clip) {
 				continue
 			}
-			var parts []orb.Geometry
 			switch w.G.(type) {
 			case orb.Polygon, orb.MultiPolygon:
-				if g := pb.geometry(w); g != nil {
-					parts = []orb.Geometry{g}
+				if g := jobs[j].g; g != nil {
+					l.feats = append(l.feats, tileFeature{f, g})
 				}
+				j++
 			default:
 				if g := frame.Clipped(w); g != nil {
 					for _, part := range split(g) {
 						if part = snap(part, dp, rs); part != nil {
-							parts = append(parts, part)
+							l.feats = append(l.feats, tileFeature{f, part})
 						}
 					}
 				}
-			}
-			for _, part := range parts {
-				l.feats = append(l.feats, tileFeature{f, part})
 			}
 		}
 		if len(l.feats) > 0 {

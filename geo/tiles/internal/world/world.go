@@ -29,6 +29,9 @@ type Geometry struct {
 	// Parts holds the bound of each polygon of a MultiPolygon, so that a
 	// tile skips the far parts of a feature without projecting them.
 	Parts []orb.Bound
+	// Points is the number of points of G's polygons: the work of
+	// drawing them.
+	Points int
 }
 
 // Cache keeps one value derived from each feature for as long as the
@@ -87,13 +90,25 @@ func project(f *geo.Feature) *Geometry {
 	if g != nil {
 		w.Bound = g.Bound()
 	}
-	if mp, ok := g.(orb.MultiPolygon); ok {
-		w.Parts = make([]orb.Bound, len(mp))
-		for i, p := range mp {
+	switch g := g.(type) {
+	case orb.Polygon:
+		w.Points = polygonPoints(g)
+	case orb.MultiPolygon:
+		w.Parts = make([]orb.Bound, len(g))
+		for i, p := range g {
 			w.Parts[i] = p.Bound()
+			w.Points += polygonPoints(p)
 		}
 	}
 	return w
+}
+
+func polygonPoints(p orb.Polygon) int {
+	n := 0
+	for _, r := range p {
+		n += len(r)
+	}
+	return n
 }
 
 // Point projects one lon/lat point; latitudes are clamped to ±MaxLat.
