@@ -24,7 +24,7 @@ type Source interface {
 	Items(collection string, q geo.Query) (geo.Page, error)
 }
 
-// Tolerance is the Douglas–Peucker tolerance for zoom z, in units of the
+// Tolerance is the simplification tolerance for zoom z, in units of the
 // 4096 grid, applied before snapping to the grid. PostGIS's ST_AsMVTGeom
 // (what Martin and pg_tileserv serve) only snaps to the grid, drops repeated
 // points and makes the result valid; a tenth of a unit removes little more
@@ -373,7 +373,7 @@ func small(r orb.Ring) bool {
 }
 
 // radial drops points closer than tol to the last point kept: a cheap pass
-// that leaves Douglas–Peucker little to do at low zooms, where thousands of
+// that leaves the simplifier little to do at low zooms, where thousands of
 // vertices share one grid cell. It keeps the first and last points.
 func radial(ps []orb.Point, tol float64) []orb.Point {
 	if len(ps) < 3 {

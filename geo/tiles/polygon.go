@@ -234,7 +234,7 @@ func (pb *polygonBuilder) ring(r orb.Ring, outer bool) orb.Ring {
 	miny, maxy := math.Inf(1), math.Inf(-1)
 	// When simplifying, a point that snaps to the same grid point as the
 	// last one kept adds nothing the grid can show: dropping it here
-	// spares Douglas–Peucker a fifth of its input on the benchmark
+	// spares the simplifier a fifth of its input on the benchmark
 	// workload (a third at zooms 0–3). The last point is kept, as it
 	// closes the ring.
 	prune := pb.s.tol > 0
