@@ -63,25 +63,9 @@ func TestSimpleIndexAgrees(t *testing.T) {
 	var x simpleIndex
 	var bad, good int
 	for range 20000 {
-		n := 3 + rng.IntN(8)
-		r := make(orb.Ring, 0, n+1)
-		for range n {
-			p := orb.Point{float64(rng.IntN(7)), float64(rng.IntN(7))}
-			if len(r) > 0 && r[len(r)-1] == p {
-				continue
-			}
-			r = append(r, p)
-		}
-		if len(r) < 3 || r[0] == r[len(r)-1] {
+		r := randomRing(rng, 3+rng.IntN(8), 0, 0, 7)
+		if r == nil {
 			continue
-		}
-		r = append(r, r[0])
-		a := area2(r)
-		if a == 0 {
-			continue
-		}
-		if a < 0 {
-			r.Reverse()
 		}
 		polys := []orb.Polygon{{r}}
 		want := invalid(polys) != ""
@@ -181,25 +165,11 @@ func TestCheckBetweenAgrees(t *testing.T) {
 	var x simpleIndex
 	simple := func(outer bool) orb.Ring {
 		for {
-			n := 3 + rng.IntN(6)
-			ox, oy := rng.IntN(8), rng.IntN(8)
-			r := make(orb.Ring, 0, n+1)
-			for range n {
-				p := orb.Point{float64(ox + rng.IntN(6)), float64(oy + rng.IntN(6))}
-				if len(r) > 0 && r[len(r)-1] == p {
-					continue
-				}
-				r = append(r, p)
-			}
-			if len(r) < 3 || r[0] == r[len(r)-1] {
+			r := randomRing(rng, 3+rng.IntN(6), rng.IntN(8), rng.IntN(8), 6)
+			if r == nil || x.check([]orb.Polygon{{r}}, false) != nil {
 				continue
 			}
-			r = append(r, r[0])
-			a := area2(r)
-			if a == 0 || x.check([]orb.Polygon{{r}}, false) != nil {
-				continue
-			}
-			if outer != (a > 0) {
+			if !outer {
 				r.Reverse()
 			}
 			return r
@@ -232,4 +202,30 @@ func TestCheckBetweenAgrees(t *testing.T) {
 	if bad < 100 || good < 100 {
 		t.Errorf("too few cases: %d bad, %d good", bad, good)
 	}
+}
+
+// randomRing returns a closed ring of up to n points of the span×span grid
+// cell block at ox, oy, wound positive, or nil when the points drawn make
+// no ring with an area.
+func randomRing(rng *rand.Rand, n, ox, oy, span int) orb.Ring {
+	r := make(orb.Ring, 0, n+1)
+	for range n {
+		p := orb.Point{float64(ox + rng.IntN(span)), float64(oy + rng.IntN(span))}
+		if len(r) > 0 && r[len(r)-1] == p {
+			continue
+		}
+		r = append(r, p)
+	}
+	if len(r) < 3 || r[0] == r[len(r)-1] {
+		return nil
+	}
+	r = append(r, r[0])
+	a := area2(r)
+	if a == 0 {
+		return nil
+	}
+	if a < 0 {
+		r.Reverse()
+	}
+	return r
 }
