@@ -158,14 +158,7 @@ func featureTime(f *geo.Feature, prop string, asEnd bool) (time.Time, bool) {
 func isDate(s string) bool { return len(s) == len("2006-01-02") }
 
 func (s *server) collections(c echo.Context) error {
-	q, err := reqQuery(c)
-	if err != nil {
-		return err
-	}
-	if err := q.only("f"); err != nil {
-		return err
-	}
-	f, err := negotiate(c, q)
+	f, err := onlyFormat(c)
 	if err != nil {
 		return err
 	}
@@ -196,14 +189,7 @@ func (s *server) collections(c echo.Context) error {
 
 func (s *server) collection(c echo.Context) error {
 	id := pathParam(c, "collectionId")
-	q, err := reqQuery(c)
-	if err != nil {
-		return err
-	}
-	if err := q.only("f"); err != nil {
-		return err
-	}
-	f, err := negotiate(c, q)
+	f, err := onlyFormat(c)
 	if err != nil {
 		return err
 	}

@@ -206,14 +206,7 @@ func pageLinks(c echo.Context, r itemsRequest, returned, matched int) []Link {
 
 func (s *server) item(c echo.Context) error {
 	id, fid := pathParam(c, "collectionId"), pathParam(c, "featureId")
-	q, err := reqQuery(c)
-	if err != nil {
-		return err
-	}
-	if err := q.only("f"); err != nil {
-		return err
-	}
-	f, err := negotiate(c, q)
+	f, err := onlyFormat(c)
 	if err != nil {
 		return err
 	}

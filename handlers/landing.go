@@ -62,14 +62,7 @@ func (s *server) landingPage(c echo.Context, f format) LandingPage {
 }
 
 func (s *server) landing(c echo.Context) error {
-	q, err := reqQuery(c)
-	if err != nil {
-		return err
-	}
-	if err := q.only("f"); err != nil {
-		return err
-	}
-	f, err := negotiate(c, q)
+	f, err := onlyFormat(c)
 	if err != nil {
 		return err
 	}
@@ -91,14 +84,7 @@ type Conformance struct {
 }
 
 func (s *server) conformance(c echo.Context) error {
-	q, err := reqQuery(c)
-	if err != nil {
-		return err
-	}
-	if err := q.only("f"); err != nil {
-		return err
-	}
-	f, err := negotiate(c, q)
+	f, err := onlyFormat(c)
 	if err != nil {
 		return err
 	}
@@ -116,14 +102,7 @@ func (s *server) conformance(c echo.Context) error {
 // Accept: application/vnd.oai.openapi+json;version=3.0, ...), a readable
 // page to browsers.
 func (s *server) api(c echo.Context) error {
-	q, err := reqQuery(c)
-	if err != nil {
-		return err
-	}
-	if err := q.only("f"); err != nil {
-		return err
-	}
-	f, err := negotiate(c, q)
+	f, err := onlyFormat(c)
 	if err != nil {
 		return err
 	}

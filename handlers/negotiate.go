@@ -33,6 +33,20 @@ func negotiate(c echo.Context, q query) (format, error) {
 	return acceptFormat(c.Request().Header.Get(echo.HeaderAccept)), nil
 }
 
+// onlyFormat is negotiate for the requests whose only parameter is f
+// (landing page, conformance, collections, one collection, one feature):
+// any other parameter is a 400 naming it.
+func onlyFormat(c echo.Context) (format, error) {
+	q, err := reqQuery(c)
+	if err != nil {
+		return formatJSON, err
+	}
+	if err := q.only("f"); err != nil {
+		return formatJSON, err
+	}
+	return negotiate(c, q)
+}
+
 // acceptFormat chooses between JSON and HTML from an Accept header by quality
 // and, at equal quality, by specificity; JSON wins ties.
 func acceptFormat(accept string) format {
