@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/simplify"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/plane"
 	"kzmap/geo/tiles/internal/world"
 )
 
@@ -324,7 +325,7 @@ func snapPolygon(p orb.Polygon, s *simplifier) orb.Polygon {
 			continue
 		}
 		// Exterior rings positive, holes negative (see snap).
-		if a := area2(r); (i == 0) != (a > 0) {
+		if a := plane.Area2(r); (i == 0) != (a > 0) {
 			r.Reverse()
 		}
 		out = append(out, r)
@@ -353,7 +354,7 @@ func snapRing(r orb.Ring, s *simplifier) orb.Ring {
 	} else {
 		r = orb.Ring(dedupe(r))
 	}
-	if len(r) < 4 || area2(r) == 0 {
+	if len(r) < 4 || plane.Area2(r) == 0 {
 		return nil
 	}
 	return r
@@ -403,13 +404,4 @@ func dedupe(ps []orb.Point) []orb.Point {
 		out = append(out, p)
 	}
 	return out
-}
-
-// area2 is twice the signed area of a closed ring.
-func area2(r orb.Ring) float64 {
-	var a float64
-	for i := 0; i+1 < len(r); i++ {
-		a += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
-	}
-	return a
 }

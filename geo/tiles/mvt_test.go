@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/plane"
 	"kzmap/geo/tiles/internal/tiletest"
 	"kzmap/geo/tiles/internal/world"
 )
@@ -133,7 +134,7 @@ func checkGeometry(t *testing.T, tile maptile.Tile, id string, g orb.Geometry) {
 			if len(r) < 4 || r[0] != r[len(r)-1] {
 				t.Errorf("%v: %s: ring %d has %d points or is open", tile, id, i, len(r))
 			}
-			a := area2(r)
+			a := plane.Area2(r)
 			if a == 0 || (i == 0) != (a > 0) {
 				t.Errorf("%v: %s: ring %d has doubled area %v", tile, id, i, a)
 			}

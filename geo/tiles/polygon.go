@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"kzmap/geo/internal/plane"
 	"kzmap/geo/tiles/internal/world"
 )
 
@@ -291,7 +292,7 @@ func (pb *polygonBuilder) ring(r orb.Ring, outer bool) orb.Ring {
 	copy(out, a)
 	// A ring of no area is either flat, or crosses itself with lobes that
 	// cancel (a bowtie): simpleRing sorts out which, so it stays.
-	if ar := area2(out); ar != 0 && outer != (ar > 0) {
+	if ar := plane.Area2(out); ar != 0 && outer != (ar > 0) {
 		out.Reverse()
 	}
 	return out

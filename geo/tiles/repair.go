@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"kzmap/geo/internal/plane"
 	"kzmap/geo/valid"
 )
 
@@ -98,7 +99,7 @@ func loops(noded []orb.Point, outer bool) (shells, holes []orb.Ring) {
 	var ls []orb.Ring
 	var areas []float64
 	for _, l := range splitLoops(noded) {
-		if a := area2(l); len(l) >= 4 && a != 0 {
+		if a := plane.Area2(l); len(l) >= 4 && a != 0 {
 			ls = append(ls, l)
 			areas = append(areas, a)
 		}
@@ -147,13 +148,13 @@ func assemble(loops []orb.Ring) []orb.Polygon {
 	var out []orb.Polygon
 	var areas []float64
 	for _, l := range loops {
-		if a := area2(l); a > 0 {
+		if a := plane.Area2(l); a > 0 {
 			out = append(out, orb.Polygon{l})
 			areas = append(areas, a)
 		}
 	}
 	for _, l := range loops {
-		if area2(l) >= 0 {
+		if plane.Area2(l) >= 0 {
 			continue
 		}
 		best := -1
@@ -190,7 +191,7 @@ func onGrid(g orb.Geometry) []orb.Polygon {
 				}
 				continue
 			}
-			a := area2(r)
+			a := plane.Area2(r)
 			if a == 0 {
 				if i == 0 {
 					break
@@ -230,7 +231,7 @@ func dropConflicts(polys []orb.Polygon, cs []conflict) []orb.Polygon {
 			dropRing[a] = true
 		case a.p == b.p:
 			dropPoly[a.p] = true
-		case math.Abs(area2(polys[a.p][0])) < math.Abs(area2(polys[b.p][0])):
+		case math.Abs(plane.Area2(polys[a.p][0])) < math.Abs(plane.Area2(polys[b.p][0])):
 			dropPoly[a.p] = true
 		default:
 			dropPoly[b.p] = true

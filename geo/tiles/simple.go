@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
+
+	"kzmap/geo/internal/plane"
 )
 
 // simpleIndex finds where the rings of one feature, on the integer grid,
@@ -268,7 +270,7 @@ func (x *simpleIndex) scan(minx, miny float64, m int, all bool) []conflict {
 		// vertex; that is all when the two turn (see bad).
 		// s itself is skipped too: two of its cells can share a bucket.
 		prev := int32(-1)
-		if s > 0 && x.segs[s-1].ring == sg.ring && orient(x.segs[s-1].a, sg.a, sg.b) != 0 {
+		if s > 0 && x.segs[s-1].ring == sg.ring && plane.Orient(x.segs[s-1].a, sg.a, sg.b) != 0 {
 			prev = int32(s - 1)
 		}
 		for cy := cy0; cy <= cy1; cy++ {
@@ -310,7 +312,7 @@ func (x *simpleIndex) scan(minx, miny float64, m int, all bool) []conflict {
 // bad reports whether segments t < s break the rules.
 func (x *simpleIndex) bad(t, s int) bool {
 	tg, sg := &x.segs[t], &x.segs[s]
-	if s == t+1 && tg.ring == sg.ring && orient(tg.a, tg.b, sg.b) != 0 {
+	if s == t+1 && tg.ring == sg.ring && plane.Orient(tg.a, tg.b, sg.b) != 0 {
 		// The common case: a segment and the next one, meeting only at
 		// their shared vertex.
 		return false
@@ -348,11 +350,11 @@ func (x *simpleIndex) crossesAt(t, s int) bool {
 	tg, sg := &x.segs[t], &x.segs[s]
 	var p orb.Point
 	switch {
-	case onSegment(sg.a, sg.b, tg.a):
+	case plane.OnSegment(sg.a, sg.b, tg.a):
 		p = tg.a
-	case onSegment(sg.a, sg.b, tg.b):
+	case plane.OnSegment(sg.a, sg.b, tg.b):
 		p = tg.b
-	case onSegment(tg.a, tg.b, sg.a):
+	case plane.OnSegment(tg.a, tg.b, sg.a):
 		p = sg.a
 	default:
 		p = sg.b
@@ -435,10 +437,10 @@ func (x *simpleIndex) around(i int, p orb.Point) (orb.Point, orb.Point) {
 // inSweep reports whether w lies strictly inside the angle swept
 // counter-clockwise (y up) from u to v around p.
 func inSweep(p, u, v, w orb.Point) bool {
-	if orient(p, u, v) > 0 {
-		return orient(p, u, w) > 0 && orient(p, w, v) > 0
+	if plane.Orient(p, u, v) > 0 {
+		return plane.Orient(p, u, w) > 0 && plane.Orient(p, w, v) > 0
 	}
-	return !(orient(p, v, w) >= 0 && orient(p, w, u) >= 0)
+	return !(plane.Orient(p, v, w) >= 0 && plane.Orient(p, w, u) >= 0)
 }
 
 const (
@@ -451,8 +453,8 @@ const (
 // relate says how segments ab and cd meet: not at all, crossing at a point
 // inside both, touching at one point, or overlapping along a stretch.
 func relate(a, b, c, d orb.Point) int {
-	o1, o2 := orient(a, b, c), orient(a, b, d)
-	o3, o4 := orient(c, d, a), orient(c, d, b)
+	o1, o2 := plane.Orient(a, b, c), plane.Orient(a, b, d)
+	o3, o4 := plane.Orient(c, d, a), plane.Orient(c, d, b)
 	if o1 == 0 && o2 == 0 {
 		// Collinear: compare along the longer axis.
 		ax := 0
@@ -472,28 +474,18 @@ func relate(a, b, c, d orb.Point) int {
 	if o1*o2 < 0 && o3*o4 < 0 {
 		return crossing
 	}
-	if (o1 == 0 && onSegment(a, b, c)) || (o2 == 0 && onSegment(a, b, d)) ||
-		(o3 == 0 && onSegment(c, d, a)) || (o4 == 0 && onSegment(c, d, b)) {
+	if (o1 == 0 && plane.OnSegment(a, b, c)) || (o2 == 0 && plane.OnSegment(a, b, d)) ||
+		(o3 == 0 && plane.OnSegment(c, d, a)) || (o4 == 0 && plane.OnSegment(c, d, b)) {
 		return touching
 	}
 	return apart
-}
-
-func orient(a, b, c orb.Point) float64 {
-	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-}
-
-func onSegment(a, b, p orb.Point) bool {
-	return min(a[0], b[0]) <= p[0] && p[0] <= max(a[0], b[0]) &&
-		min(a[1], b[1]) <= p[1] && p[1] <= max(a[1], b[1]) &&
-		orient(a, b, p) == 0
 }
 
 // holeInside reports whether hole h lies in shell s, judged by its first
 // vertex off s's boundary (a hole may touch its shell at points).
 func holeInside(h, s orb.Ring) bool {
 	for _, p := range h[:len(h)-1] {
-		switch pointInRing(p, s) {
+		switch plane.PointInRing(p, s) {
 		case 1:
 			return true
 		case -1:
@@ -501,28 +493,6 @@ func holeInside(h, s orb.Ring) bool {
 		}
 	}
 	return true
-}
-
-// pointInRing: 1 inside, -1 outside, 0 on the boundary.
-func pointInRing(p orb.Point, r orb.Ring) int {
-	x, y := p[0], p[1]
-	in := false
-	for i := 0; i+1 < len(r); i++ {
-		a, b := r[i], r[i+1]
-		if onSegment(a, b, p) {
-			return 0
-		}
-		if (a[1] > y) != (b[1] > y) {
-			o := (b[0]-a[0])*(y-a[1]) - (x-a[0])*(b[1]-a[1])
-			if (o > 0) == (b[1] > a[1]) {
-				in = !in
-			}
-		}
-	}
-	if in {
-		return 1
-	}
-	return -1
 }
 
 // cut is a vertex of a ring lying inside one of the ring's segments.
@@ -539,7 +509,7 @@ func (x *simpleIndex) cutAt(t, s, kind int) {
 		// checked again.
 		x.crossed = true
 		a, b, c, d := x.segs[t].a, x.segs[t].b, x.segs[s].a, x.segs[s].b
-		o3, o4 := orient(c, d, a), orient(c, d, b)
+		o3, o4 := plane.Orient(c, d, a), plane.Orient(c, d, b)
 		f := o3 / (o3 - o4)
 		p := round(orb.Point{a[0] + f*(b[0]-a[0]), a[1] + f*(b[1]-a[1])})
 		for _, i := range [2]int{t, s} {
@@ -553,7 +523,7 @@ func (x *simpleIndex) cutAt(t, s, kind int) {
 	for _, i := range [2]int{t, s} {
 		g, o := &x.segs[i], &x.segs[t+s-i]
 		for _, p := range [2]orb.Point{o.a, o.b} {
-			if p != g.a && p != g.b && onSegment(g.a, g.b, p) {
+			if p != g.a && p != g.b && plane.OnSegment(g.a, g.b, p) {
 				dx, dy := p[0]-g.a[0], p[1]-g.a[1]
 				x.cuts = append(x.cuts, cut{int32(i), dx*dx + dy*dy, p})
 			}

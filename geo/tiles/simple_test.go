@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/plane"
 	"kzmap/geo/tiles/internal/tiletest"
 )
 
@@ -220,7 +221,7 @@ func randomRing(rng *rand.Rand, n, ox, oy, span int) orb.Ring {
 		return nil
 	}
 	r = append(r, r[0])
-	a := area2(r)
+	a := plane.Area2(r)
 	if a == 0 {
 		return nil
 	}

@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
+
+	"kzmap/geo/internal/plane"
 )
 
 // traceRings is valid.TraceRings for rings on the grid: the directed edges
@@ -100,7 +102,7 @@ func degenerate(l orb.Ring) bool {
 	for i := 0; i+1 < len(l); i++ {
 		per += math.Hypot(l[i+1][0]-l[i][0], l[i+1][1]-l[i][1])
 	}
-	return math.Abs(area2(l)/2) <= 1e-10*per*per
+	return math.Abs(plane.Area2(l)/2) <= 1e-10*per*per
 }
 
 // edgeIndex counts directed edges, as pointIndex indexes points. Counts

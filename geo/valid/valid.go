@@ -26,6 +26,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/plane"
 )
 
 // ErrInvalid wraps geo.ErrInvalid for geometries that cannot be repaired.
@@ -399,7 +400,7 @@ func degenerate(l []orb.Point) bool {
 // first vertex (or edge midpoint) of a that is not on b's boundary.
 func ringInside(a, b []orb.Point) bool {
 	try := func(p orb.Point) (bool, bool) {
-		switch pointInRing(p, b) {
+		switch plane.PointInRing(p, b) {
 		case 1:
 			return true, true
 		case -1:
@@ -420,41 +421,9 @@ func ringInside(a, b []orb.Point) bool {
 	return false
 }
 
-// pointInRing: 1 inside, -1 outside, 0 on the boundary.
-func pointInRing(p orb.Point, r []orb.Point) int {
-	x, y := p[0], p[1]
-	in := false
-	for i := 0; i+1 < len(r); i++ {
-		a, b := r[i], r[i+1]
-		if onSegment(a, b, p) {
-			return 0
-		}
-		if (a[1] > y) != (b[1] > y) {
-			o := (b[0]-a[0])*(y-a[1]) - (x-a[0])*(b[1]-a[1])
-			if (o > 0) == (b[1] > a[1]) {
-				in = !in
-			}
-		}
-	}
-	if in {
-		return 1
-	}
-	return -1
-}
-
-func orient2(a, b, c orb.Point) float64 {
-	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-}
-
-func onSegment(a, b, p orb.Point) bool {
-	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
-		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1]) &&
-		orient2(a, b, p) == 0
-}
-
 // strictlyInside reports p on segment ab but not at its ends.
 func strictlyInside(a, b, p orb.Point) bool {
-	return p != a && p != b && onSegment(a, b, p)
+	return p != a && p != b && plane.OnSegment(a, b, p)
 }
 
 type insertion struct {
@@ -496,8 +465,8 @@ func node(pts []orb.Point) ([]orb.Point, int) {
 			if math.Max(c[1], d[1]) < minyI || math.Min(c[1], d[1]) > maxyI {
 				continue
 			}
-			o1, o2 := orient2(a, b, c), orient2(a, b, d)
-			o3, o4 := orient2(c, d, a), orient2(c, d, b)
+			o1, o2 := plane.Orient(a, b, c), plane.Orient(a, b, d)
+			o3, o4 := plane.Orient(c, d, a), plane.Orient(c, d, b)
 			if ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)) {
 				// Proper crossing: the same computed point goes into both edges.
 				t := o3 / (o3 - o4)

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/image/vector"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/plane"
 	"kzmap/geo/tiles"
 	"kzmap/geo/tiles/internal/world"
 )
@@ -229,7 +230,7 @@ func (c *canvas) fill(polys []orb.Polygon, col color.NRGBA, alpha float64) {
 			if len(r) < 3 {
 				continue
 			}
-			forward := (area2(r) > 0) == (i == 0)
+			forward := (plane.Area2(r) > 0) == (i == 0)
 			c.path(r, forward)
 		}
 	}
@@ -318,12 +319,4 @@ func (c *canvas) markers(ps []orb.Point) {
 		c.disc(p, c.radius, 32)
 	}
 	c.paint(Marker, 1)
-}
-
-func area2(r orb.Ring) float64 {
-	var a float64
-	for i := 0; i+1 < len(r); i++ {
-		a += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
-	}
-	return a
 }
