@@ -102,7 +102,7 @@ func build(src Source, layers []string, t maptile.Tile, bs *builderSet) ([]tileL
 	dp := simplify.DouglasPeucker(tol)
 	rs := &simplifier{tol: tol}
 	var out []tileLayer
-	var jobs []polygonJob
+	var jobs []featureJob
 	seen := make(map[string]bool, len(layers))
 	for _, name := range layers {
 		if seen[name] {
@@ -117,34 +117,23 @@ func build(src Source, layers []string, t maptile.Tile, bs *builderSet) ([]tileL
 		// layer in the source's order.
 		jobs = jobs[:0]
 		for _, f := range page.Features {
-			w := world.Of(f)
-			switch w.G.(type) {
-			case orb.Polygon, orb.MultiPolygon:
-				if frame.PixelBound(w.Bound).Intersects(frame.Clip) {
-					jobs = append(jobs, polygonJob{w: w})
-				}
+			if w := world.Of(f); frame.PixelBound(w.Bound).Intersects(frame.Clip) {
+				jobs = append(jobs, featureJob{f: f, w: w})
 			}
 		}
 		bs.build(jobs)
 		l := tileLayer{name: name}
-		j := 0
-		for _, f := range page.Features {
-			w := world.Of(f)
-			if !frame.PixelBound(w.Bound).Intersects(frame.Clip) {
+		for _, j := range jobs {
+			if j.w.Polygonal() {
+				if j.g != nil {
+					l.feats = append(l.feats, tileFeature{j.f, j.g})
+				}
 				continue
 			}
-			switch w.G.(type) {
-			case orb.Polygon, orb.MultiPolygon:
-				if g := jobs[j].g; g != nil {
-					l.feats = append(l.feats, tileFeature{f, g})
-				}
-				j++
-			default:
-				if g := frame.Clipped(w); g != nil {
-					for _, part := range split(g) {
-						if part = snap(part, dp, rs); part != nil {
-							l.feats = append(l.feats, tileFeature{f, part})
-						}
+			if g := frame.Clipped(j.w); g != nil {
+				for _, part := range split(g) {
+					if part = snap(part, dp, rs); part != nil {
+						l.feats = append(l.feats, tileFeature{j.f, part})
 					}
 				}
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"kzmap/geo"
 	"kzmap/geo/tiles/internal/world"
 )
 
@@ -61,16 +62,18 @@ func (bs *builderSet) release() {
 	bs.pbs = nil
 }
 
-// polygonJob is one polygon feature of a tile and, once built, its
-// geometry on the grid (nil when nothing of it is left).
-type polygonJob struct {
+// featureJob is one feature of a tile and, once built, its polygons on
+// the grid (nil when nothing of them is left, or when it has none: other
+// geometries are drawn by build's caller).
+type featureJob struct {
+	f *geo.Feature
 	w *world.Geometry
 	g orb.Geometry
 }
 
-// build fills in the geometry of every job. The result does not depend on
+// build fills in the polygons of every job. The result does not depend on
 // which builder made which: each feature is made from its own points only.
-func (bs *builderSet) build(jobs []polygonJob) {
+func (bs *builderSet) build(jobs []featureJob) {
 	points := 0
 	for _, j := range jobs {
 		points += j.w.Points
@@ -79,7 +82,9 @@ func (bs *builderSet) build(jobs []polygonJob) {
 	if points < parallelPoints || workers < 2 {
 		pb := bs.get(0)
 		for i := range jobs {
-			jobs[i].g = pb.geometry(jobs[i].w)
+			if jobs[i].w.Polygonal() {
+				jobs[i].g = pb.geometry(jobs[i].w)
+			}
 		}
 		return
 	}
@@ -103,7 +108,9 @@ func (bs *builderSet) build(jobs []polygonJob) {
 				if i >= len(jobs) {
 					return
 				}
-				jobs[i].g = pb.geometry(jobs[i].w)
+				if jobs[i].w.Polygonal() {
+					jobs[i].g = pb.geometry(jobs[i].w)
+				}
 			}
 		})
 	}

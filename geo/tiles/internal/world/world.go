@@ -103,6 +103,15 @@ func project(f *geo.Feature) *Geometry {
 	return w
 }
 
+// Polygonal reports whether G is a Polygon or a MultiPolygon.
+func (w *Geometry) Polygonal() bool {
+	switch w.G.(type) {
+	case orb.Polygon, orb.MultiPolygon:
+		return true
+	}
+	return false
+}
+
 func polygonPoints(p orb.Polygon) int {
 	n := 0
 	for _, r := range p {
