@@ -137,7 +137,6 @@ type conflict struct{ r1, r2 int }
 func (x *simpleIndex) check(polys []orb.Polygon, all bool) []conflict {
 	x.segs, x.ends, x.poly, x.touch = x.segs[:0], x.ends[:0], x.poly[:0], x.touch[:0]
 	minx, miny := math.Inf(1), math.Inf(1)
-	maxx, maxy := math.Inf(-1), math.Inf(-1)
 	ring := int32(0)
 	for pi, p := range polys {
 		for _, r := range p {
@@ -153,8 +152,7 @@ func (x *simpleIndex) check(polys []orb.Polygon, all bool) []conflict {
 					sg.miny, sg.maxy = sg.maxy, sg.miny
 				}
 				x.segs = append(x.segs, sg)
-				minx, maxx = min(minx, r[i][0]), max(maxx, r[i][0])
-				miny, maxy = min(miny, r[i][1]), max(maxy, r[i][1])
+				minx, miny = min(minx, a[0]), min(miny, a[1])
 			}
 			x.ends = append(x.ends, int32(len(x.segs)))
 			ring++
