@@ -29,6 +29,21 @@ type Collection struct {
 	Rank int `json:"rank"`
 }
 
+// ValidCollectionID reports whether id may name a collection: 1 to 100
+// letters, digits, '_', '-' or '.', so that it is usable as it is in URL
+// paths, tile paths (where ids are joined by commas) and store keys.
+func ValidCollectionID(id string) bool {
+	if id == "" || len(id) > 100 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
 // Field is one property of a collection's features.
 type Field struct {
 	Name string `json:"name"`

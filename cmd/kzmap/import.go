@@ -28,8 +28,8 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if *coll == "" {
 		return errors.New("--collection is required")
 	}
-	if !validCollectionID(*coll) {
-		return fmt.Errorf("--collection %q: use letters, digits, '-' and '_' only", *coll)
+	if !geo.ValidCollectionID(*coll) {
+		return fmt.Errorf("--collection %q: use 1 to 100 letters, digits, '_', '-' or '.'", *coll)
 	}
 	if fs.NArg() == 0 {
 		return errors.New("no input files")
@@ -80,16 +80,4 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "imported %d features into %s\n", len(all), *coll)
 	return nil
-}
-
-func validCollectionID(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"kzmap/geo"
 	"kzmap/geo/tiles"
 	"kzmap/geo/tiles/archive"
 )
@@ -93,8 +94,8 @@ func checkTilesArgs(coll string, minzoom, maxzoom int, out string, rest []string
 	layers := strings.Split(coll, ",")
 	seen := map[string]bool{}
 	for _, id := range layers {
-		if !validCollectionID(id) {
-			return nil, fmt.Errorf("--collection %q: ids are letters, digits, '-' and '_', comma-separated", coll)
+		if !geo.ValidCollectionID(id) {
+			return nil, fmt.Errorf("--collection %q: ids are 1 to 100 letters, digits, '_', '-' or '.', comma-separated", coll)
 		}
 		if seen[id] {
 			return nil, fmt.Errorf("--collection %q: %s given twice", coll, id)

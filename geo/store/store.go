@@ -87,19 +87,6 @@ func invalidf(format string, args ...any) error {
 	return fmt.Errorf("store: %w: %s", geo.ErrInvalid, fmt.Sprintf(format, args...))
 }
 
-// validCollectionID keeps ids usable in BuntDB key patterns and URL paths.
-func validCollectionID(id string) bool {
-	if id == "" || len(id) > 100 {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
-			return false
-		}
-	}
-	return true
-}
-
 // Open opens (or creates) the store at path; ":memory:" keeps nothing on
 // disk. A nil log discards.
 func Open(path string, log *slog.Logger) (*Store, error) {
@@ -412,7 +399,7 @@ func matchEquals(f *geo.Feature, eq map[string]string) bool {
 // logged). An invalid geometry, an empty or repeated id fails the whole
 // import with an error wrapping geo.ErrInvalid, leaving the store as it was.
 func (s *Store) Import(c geo.Collection, features []*geo.Feature, replace bool) error {
-	if !validCollectionID(c.ID) {
+	if !geo.ValidCollectionID(c.ID) {
 		return invalidf("collection id %q: use 1-100 letters, digits, '_', '-' or '.'", c.ID)
 	}
 	s.wmu.Lock()
