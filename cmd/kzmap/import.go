@@ -61,7 +61,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	st, err := store.Open(*dbPath, log)
 	if err != nil {
-		return err
+		return corruptHint(*dbPath, err)
 	}
 	defer st.Close()
 	t := *title

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
+
+	"github.com/tidwall/buntdb"
 
 	"kzmap/geo/dataset"
 	"kzmap/geo/store"
@@ -12,11 +16,13 @@ import (
 // default dataset yet, imports it from dataDir (sources/ and events.geojson,
 // or the built-in events). It returns the name aliases for the search index
 // and whether it imported. serve and tiles share it, so that `kzmap tiles`
-// on a fresh clone works as `kzmap serve` does.
+// on a fresh clone works as `kzmap serve` does; both get a database that
+// store.Open has recovered after a crash and whose region counts Ensure
+// has brought up to date.
 func openDataset(dbPath, dataDir string, log *slog.Logger) (st *store.Store, aliases []byte, imported bool, err error) {
 	st, err = store.Open(dbPath, log)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, false, corruptHint(dbPath, err)
 	}
 	defer func() {
 		if err != nil {
@@ -33,4 +39,14 @@ func openDataset(dbPath, dataDir string, log *slog.Logger) (st *store.Store, ali
 		return nil, nil, false, err
 	}
 	return st, aliases, imported, nil
+}
+
+// corruptHint turns a database that BuntDB cannot parse into a one-line
+// message saying what to do: the server must not start empty over it.
+func corruptHint(path string, err error) error {
+	if errors.Is(err, buntdb.ErrInvalid) {
+		return fmt.Errorf("database %s is corrupt (%w); nothing was served and the file was left as it is: "+
+			"restore a copy made by `kzmap backup` or move the file away to start afresh", path, err)
+	}
+	return err
 }

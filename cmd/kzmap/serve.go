@@ -45,12 +45,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start := time.Now()
 	st, aliases, imported, err := openDataset(*dbPath, *dataDir, log)
 	if err != nil {
-		return corruptHint(*dbPath, err)
-	}
-	defer st.Close()
-	if err := recoverStore(st, log); err != nil {
 		return err
 	}
+	defer st.Close()
 	feed := changes.New(changes.Options{}) // the change feed of writes
 	ix, err := dataset.SearchIndex(st, aliases)
 	if err != nil {

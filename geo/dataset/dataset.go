@@ -144,8 +144,10 @@ func Build(sourcesDir string, eventsGeoJSON []byte) ([]Built, error) {
 var nameFields = []string{"name_en", "name_kk", "name_ru"}
 
 // Ensure imports the default dataset unless the store already holds every
-// default collection; a database that holds it is used as it is.
-func Ensure(st geo.Store, sourcesDir string, eventsGeoJSON []byte, log *slog.Logger) (imported bool, err error) {
+// default collection. A database that holds it is used as it is, but for
+// region event counts that disagree with the events: a crash between an
+// event's write and its regions' update leaves them stale (see FixCounts).
+func Ensure(st geo.Writer, sourcesDir string, eventsGeoJSON []byte, log *slog.Logger) (imported bool, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -160,7 +162,7 @@ func Ensure(st geo.Store, sourcesDir string, eventsGeoJSON []byte, log *slog.Log
 		}
 	}
 	if !missing {
-		return false, nil
+		return false, FixCounts(st, log)
 	}
 	built, err := Build(sourcesDir, eventsGeoJSON)
 	if err != nil {

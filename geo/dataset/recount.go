@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 	"maps"
 
 	"github.com/paulmach/orb"
@@ -134,4 +136,20 @@ func sameCount(v any, n int) bool {
 		return v == n
 	}
 	return false
+}
+
+// FixCounts writes the regions whose `events` count RecountAll finds
+// stale, and logs them.
+func FixCounts(st geo.Writer, log *slog.Logger) error {
+	stale, err := RecountAll(st)
+	if err != nil {
+		return fmt.Errorf("dataset: recounting region events: %w", err)
+	}
+	for coll, regions := range stale {
+		if err := st.PutMany(coll, regions); err != nil {
+			return fmt.Errorf("dataset: recounting region events: %w", err)
+		}
+		log.Warn("recomputed stale region event counts", "collection", coll, "regions", len(regions))
+	}
+	return nil
 }

@@ -74,16 +74,12 @@ func Backup(src, dst string, log *slog.Logger) (BackupInfo, error) {
 	if err != nil {
 		return info, fmt.Errorf("store: backup: the copy does not load: %w", err)
 	}
-	info.Recovery, err = st.Recover()
-	if err == nil {
-		for _, c := range st.Collections() {
-			info.Collections++
-			info.Features += c.Count
-		}
+	info.Recovery = st.Recovered()
+	for _, c := range st.Collections() {
+		info.Collections++
+		info.Features += c.Count
 	}
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
+	err = st.Close()
 	if err != nil {
 		return info, fmt.Errorf("store: backup: checking the copy: %w", err)
 	}

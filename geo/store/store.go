@@ -41,7 +41,10 @@ import (
 type Store struct {
 	db   *buntdb.DB
 	file *os.File // the database file, for sync; nil in memory
+	lock *os.File // held for the store's life (see lockFile); nil in memory
 	log  *slog.Logger
+
+	recovered Recovery // what Open's Recover repaired
 
 	// wmu serialises writers. mu is held for reading by Items across its
 	// BuntDB view and its snapshot, and for writing by writers across
@@ -55,6 +58,9 @@ var _ geo.Store = (*Store)(nil)
 
 // ErrClosed is returned after Close.
 var ErrClosed = errors.New("store: closed")
+
+// ErrLocked is returned by Open when another process has the database open.
+var ErrLocked = errors.New("store: the database is in use by another process (a running kzmap serve?)")
 
 type snapshot struct {
 	colls map[string]*collState
@@ -88,13 +94,26 @@ func invalidf(format string, args ...any) error {
 }
 
 // Open opens (or creates) the store at path; ":memory:" keeps nothing on
-// disk. A nil log discards.
+// disk. A nil log discards. Only one process may have a database open
+// (ErrLocked). What a crash left half-done is repaired before Open returns
+// (see Recover and Recovered), so every command that opens a database sees
+// a consistent one.
 func Open(path string, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	var lock *os.File
+	if path != ":memory:" {
+		var err error
+		if lock, err = lockFile(path); err != nil {
+			return nil, err
+		}
+	}
 	db, err := buntdb.Open(path)
 	if err != nil {
+		if lock != nil {
+			lock.Close()
+		}
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
 	}
 	var cfg buntdb.Config
@@ -112,7 +131,7 @@ func Open(path string, log *slog.Logger) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	s := &Store{db: db, log: log}
+	s := &Store{db: db, lock: lock, log: log}
 	if path != ":memory:" {
 		if st, err := os.Stat(path); err == nil && st.Size() > shrinkAbove {
 			if err := db.Shrink(); err != nil {
@@ -131,8 +150,20 @@ func Open(path string, log *slog.Logger) (*Store, error) {
 		return nil, err
 	}
 	s.snap.Store(snap)
+	if s.recovered, err = s.Recover(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.recovered.Changed() {
+		log.Warn("recovered the database after a crash", "rolled_back_batch_in", s.recovered.RolledBack,
+			"created_undone", s.recovered.Created, "restored", s.recovered.Restored,
+			"metadata_recomputed", s.recovered.Metadata)
+	}
 	return s, nil
 }
+
+// Recovered says what Open repaired.
+func (s *Store) Recovered() Recovery { return s.recovered }
 
 // shrinkAbove is the file size beyond which Open compacts the append-only
 // BuntDB file (BuntDB's own default for its automatic shrink).
@@ -236,6 +267,10 @@ func (s *Store) Close() error {
 	if s.file != nil {
 		s.file.Close()
 		s.file = nil
+	}
+	if s.lock != nil {
+		s.lock.Close() // releases the lock
+		s.lock = nil
 	}
 	return err
 }

@@ -155,8 +155,8 @@ func (r Recovery) Changed() bool { return r.RolledBack != "" || len(r.Metadata) 
 
 // Recover makes the store consistent after a crash: it undoes a batch
 // write that was interrupted (see undoKey) and recomputes collection
-// metadata that a torn last transaction left stale. Run it once after Open,
-// before serving; on a consistent store it changes nothing.
+// metadata that a torn last transaction left stale. Open runs it; on a
+// consistent store it changes nothing.
 func (s *Store) Recover() (Recovery, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()

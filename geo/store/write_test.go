@@ -100,12 +100,9 @@ func TestRecoverTornBatch(t *testing.T) {
 	}
 	s.Close()
 
-	s = openFile(t, path)
+	s = openFile(t, path) // Open recovers
 	defer s.Close()
-	rec, err := s.Recover()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := s.Recovered()
 	if rec.RolledBack != "pts" || rec.Created != 2 || rec.Restored != 1 {
 		t.Errorf("recovery %+v", rec)
 	}
@@ -138,14 +135,10 @@ func TestRecoverStaleMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s = openFile(t, path)
+	s = openFile(t, path) // Open recovers
 	defer s.Close()
-	if c, _ := s.Collection("pts"); c.Count != 1 {
-		t.Fatalf("precondition: stale count %d", c.Count)
-	}
-	rec, err := s.Recover()
-	if err != nil || len(rec.Metadata) != 1 || rec.Metadata[0] != "pts" {
-		t.Fatalf("recovery %+v %v", rec, err)
+	if rec := s.Recovered(); len(rec.Metadata) != 1 || rec.Metadata[0] != "pts" {
+		t.Fatalf("recovery %+v", rec)
 	}
 	c, _ := s.Collection("pts")
 	if c.Count != 2 || c.Bound.Max != (orb.Point{3, 4}) || len(c.Fields) != 2 {
@@ -206,4 +199,35 @@ func TestSnapshotAndBackup(t *testing.T) {
 		t.Errorf("dst exists after a failed backup: %v", err)
 	}
 	s.Close()
+}
+
+// TestOpenLocks: a second Open of a database that is open fails with
+// ErrLocked and leaves the file alone; after Close it opens again.
+func TestOpenLocks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "locked.db")
+	s := openFile(t, path)
+	if err := s.Import(pointsMeta, []*geo.Feature{pt("a", 1, 1)}, true); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path, nil); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Error("the refused Open changed the file")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(path, nil)
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	defer s2.Close()
+	if c, _ := s2.Collection("pts"); c.Count != 1 {
+		t.Errorf("count %d after reopening", c.Count)
+	}
 }
