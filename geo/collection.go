@@ -20,6 +20,11 @@ type Collection struct {
 	// [TimeStart, TimeEnd]. TimeEnd may equal TimeStart (an instant) or be "".
 	TimeStart string `json:"timeStart,omitempty"`
 	TimeEnd   string `json:"timeEnd,omitempty"`
+	// Time is the time extent of the dated features, by the rules of
+	// datetime queries (a date lasts the whole day; an explicit null end is
+	// still running, and leaves End zero): computed by the store, like
+	// Bound, and not stored. Zero when no feature is dated.
+	Time Interval `json:"-"`
 	// Fields lists the feature properties and their JSON types
 	// ("string", "number", "integer", "boolean"), in a stable order.
 	Fields []Field `json:"fields,omitempty"`

@@ -55,7 +55,7 @@ type Collections struct {
 
 // collectionDoc describes one collection. Its temporal extent is read from the
 // features each time, so that writes show at once.
-func (s *server) collectionDoc(c echo.Context, col geo.Collection) (CollectionDoc, error) {
+func (s *server) collectionDoc(c echo.Context, col geo.Collection) CollectionDoc {
 	b := base(c)
 	p := b + "/collections/" + pathEsc(col.ID)
 	bbox := [4]float64{-180, -90, 180, 90}
@@ -87,75 +87,26 @@ func (s *server) collectionDoc(c echo.Context, col geo.Collection) (CollectionDo
 		},
 	}
 	if col.TimeStart != "" {
-		te, err := s.temporalExtent(col)
-		if err != nil {
-			return doc, err
-		}
-		doc.Extent.Temporal = te
+		doc.Extent.Temporal = temporalExtent(col)
 	}
-	return doc, nil
+	return doc
 }
 
-// temporalExtent is the earliest start and latest end of a collection's
-// features; a collection with no dated feature has an open interval.
-func (s *server) temporalExtent(col geo.Collection) (*TemporalExtent, error) {
-	page, err := s.Store.Items(col.ID, geo.Query{})
-	if err != nil {
-		return nil, storeErr(err, col.ID, "")
-	}
-	var lo, hi time.Time
-	running := false // some feature has an explicit null end: still valid
-	for _, f := range page.Features {
-		start, ok := featureTime(f, col.TimeStart, false)
-		if !ok {
-			continue
-		}
-		end := start
-		if v, present := f.Properties[col.TimeEnd]; col.TimeEnd != "" && present && v == nil {
-			running = true
-		} else if col.TimeEnd != "" {
-			if e, ok := featureTime(f, col.TimeEnd, true); ok {
-				end = e
-			}
-		} else if isDate(f.String(col.TimeStart)) {
-			end = endOfDay(start)
-		}
-		if lo.IsZero() || start.Before(lo) {
-			lo = start
-		}
-		if hi.IsZero() || end.After(hi) {
-			hi = end
-		}
-	}
+// temporalExtent is the collection's time extent as the store keeps it;
+// a collection with no dated feature has an open interval.
+func temporalExtent(col geo.Collection) *TemporalExtent {
 	te := &TemporalExtent{Interval: [][2]*string{{nil, nil}}, TRS: trsGregorian}
-	if !lo.IsZero() {
-		a, b := lo.Format(time.RFC3339), hi.Truncate(time.Second).Format(time.RFC3339)
-		te.Interval[0] = [2]*string{&a, &b}
-		if running {
-			te.Interval[0][1] = nil
-		}
+	if col.Time.Start.IsZero() {
+		return te
 	}
-	return te, nil
+	a := col.Time.Start.Format(time.RFC3339)
+	te.Interval[0][0] = &a
+	if !col.Time.End.IsZero() {
+		b := col.Time.End.Truncate(time.Second).Format(time.RFC3339)
+		te.Interval[0][1] = &b
+	}
+	return te
 }
-
-// featureTime reads a date or date-time property; a date as an end lasts the
-// whole day.
-func featureTime(f *geo.Feature, prop string, asEnd bool) (time.Time, bool) {
-	s := f.String(prop)
-	if s == "" {
-		return time.Time{}, false
-	}
-	t, day, err := parseInstant(s)
-	if err != nil {
-		return time.Time{}, false
-	}
-	if day && asEnd {
-		t = endOfDay(t)
-	}
-	return t, true
-}
-
-func isDate(s string) bool { return len(s) == len("2006-01-02") }
 
 func (s *server) collections(c echo.Context) error {
 	f, err := onlyFormat(c)
@@ -175,11 +126,7 @@ func (s *server) collections(c echo.Context) error {
 		doc.Links[0].Rel, doc.Links[1].Rel = "self", "alternate"
 	}
 	for _, col := range s.Store.Collections() {
-		cd, err := s.collectionDoc(c, col)
-		if err != nil {
-			return err
-		}
-		doc.Collections = append(doc.Collections, cd)
+		doc.Collections = append(doc.Collections, s.collectionDoc(c, col))
 	}
 	if f == formatHTML {
 		return renderHTML(c, "collections", "Collections", doc)
@@ -197,10 +144,7 @@ func (s *server) collection(c echo.Context) error {
 	if err != nil {
 		return storeErr(err, id, "")
 	}
-	doc, err := s.collectionDoc(c, col)
-	if err != nil {
-		return err
-	}
+	doc := s.collectionDoc(c, col)
 	if f == formatHTML {
 		doc.Links[0], doc.Links[1] = doc.Links[1], doc.Links[0]
 		doc.Links[0].Rel, doc.Links[1].Rel = "self", "alternate"

@@ -88,7 +88,7 @@ func fixture() map[string]struct {
 		col   geo.Collection
 		feats []*geo.Feature
 	}{
-		geo.Collection{ID: "events", Title: "Events", GeometryType: "Point", TimeStart: "date", Rank: 3,
+		geo.Collection{ID: "events", Title: "Events", GeometryType: "Point", TimeStart: "date", TimeEnd: "date_end", Rank: 3, // as the real dataset: no event has date_end
 			Fields: []geo.Field{{Name: "date", Type: "string"}, {Name: "kind", Type: "string"}, {Name: "title", Type: "string"}}},
 		events,
 	}

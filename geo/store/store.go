@@ -250,10 +250,24 @@ func newCollState(meta geo.Collection, shared []*entry) *collState {
 	}
 	slices.SortFunc(entries, func(a, b *entry) int { return cmp.Compare(a.f.ID, b.f.ID) })
 	cs := &collState{meta: meta, entries: entries, byID: make(map[string]*entry, len(entries))}
+	running := false
 	for i, e := range entries {
 		e.idx = i
 		entryTime(e, &cs.meta)
 		cs.byID[e.f.ID] = e
+		if !e.hasTime {
+			continue
+		}
+		if t := &cs.meta.Time; t.Start.IsZero() || e.t0.Before(t.Start) {
+			t.Start = e.t0
+		}
+		if e.t1.After(cs.meta.Time.End) {
+			cs.meta.Time.End = e.t1
+		}
+		running = running || e.t1.Equal(openEnd)
+	}
+	if running {
+		cs.meta.Time.End = time.Time{}
 	}
 	cs.grid = newGrid(meta.Bound, entries)
 	return cs

@@ -758,3 +758,68 @@ func TestPutIsInTheFileOnReturn(t *testing.T) {
 		t.Errorf("properties %v", f.Properties)
 	}
 }
+
+// TestCollectionTime: the store keeps each collection's time extent by the
+// rules of datetime queries, through writes.
+func TestCollectionTime(t *testing.T) {
+	day := func(s string) time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	dated := func(id, start string, end any) *geo.Feature {
+		props := map[string]any{"start": start}
+		if end != "absent" {
+			props["end"] = end
+		}
+		return geo.NewFeature(id, orb.Point{1, 1}, props)
+	}
+	meta := geo.Collection{ID: "t", Title: "T", TimeStart: "start", TimeEnd: "end"}
+	tests := []struct {
+		name  string
+		feats []*geo.Feature
+		want  geo.Interval
+	}{
+		{name: "no dated feature", feats: []*geo.Feature{geo.NewFeature("a", orb.Point{1, 1}, nil)}},
+		{name: "a date without an end lasts the day",
+			feats: []*geo.Feature{dated("a", "2022-01-02", "absent"), dated("b", "2022-01-10", "absent")},
+			want:  geo.Interval{Start: day("2022-01-02"), End: day("2022-01-11").Add(-time.Nanosecond)}},
+		{name: "an end date lasts its day",
+			feats: []*geo.Feature{dated("a", "2022-01-02", "2022-01-05")},
+			want:  geo.Interval{Start: day("2022-01-02"), End: day("2022-01-06").Add(-time.Nanosecond)}},
+		{name: "a date-time is an instant",
+			feats: []*geo.Feature{dated("a", "2022-01-02T10:00:00Z", "absent")},
+			want:  geo.Interval{Start: day("2022-01-02").Add(10 * time.Hour), End: day("2022-01-02").Add(10 * time.Hour)}},
+		{name: "a null end is still running",
+			feats: []*geo.Feature{dated("a", "2018-06-19", "2022-06-07"), dated("b", "2022-06-08", nil)},
+			want:  geo.Interval{Start: day("2018-06-19")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openMem(t)
+			if err := s.Import(meta, tt.feats, true); err != nil {
+				t.Fatal(err)
+			}
+			c, err := s.Collection("t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.Time.Start.Equal(tt.want.Start) || !c.Time.End.Equal(tt.want.End) {
+				t.Errorf("Time = %v .. %v, want %v .. %v", c.Time.Start, c.Time.End, tt.want.Start, tt.want.End)
+			}
+		})
+	}
+	// A write moves the extent.
+	s := openMem(t)
+	if err := s.Import(meta, []*geo.Feature{dated("a", "2022-01-02", "absent")}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put("t", dated("b", "2021-12-31", "absent")); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.Collection("t"); !c.Time.Start.Equal(day("2021-12-31")) {
+		t.Errorf("after a write Start = %v", c.Time.Start)
+	}
+}
