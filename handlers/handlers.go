@@ -37,8 +37,8 @@ type Config struct {
 	Static http.Handler
 
 	// Tiles caches finished map tiles (see tiles.go); nil gets a cache of
-	// DefaultTileCacheBytes. Writes must call Tiles.Invalidate (better:
-	// server.invalidateTiles, which also covers derived counts).
+	// DefaultTileCacheBytes. Writes go through server.afterWrite, which
+	// invalidates what they touch, derived region counts included.
 	Tiles *tiles.Cache
 
 	// Hardening and observability (middleware.go, mw_*.go, health.go, metrics.go).

@@ -20,6 +20,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"kzmap/geo"
+	"kzmap/geo/changes"
 	"kzmap/geo/store"
 	"kzmap/geo/tiles"
 )
@@ -403,7 +404,8 @@ func TestInvalidateTiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := tiles.NewCache(1 << 20)
-	s := &server{Config: Config{Store: st, Tiles: cache, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+	s := &server{Config: Config{Store: st, Tiles: cache, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Changes: changes.New(changes.Options{})}}
 	ta := maptile.At(orb.Point{52, 42}, 5)
 	tb := maptile.At(orb.Point{82, 42}, 5)
 	keys := map[string]tiles.Key{
@@ -422,9 +424,15 @@ func TestInvalidateTiles(t *testing.T) {
 		}
 	}
 	fill()
-	// A second event appears in A.
-	pt := orb.Point{53, 43}
-	s.invalidateTiles("events", pt.Bound())
+	// A second event appears in A, through the path every write takes.
+	e2 := geo.NewFeature("e2", orb.Point{53, 43}, map[string]any{"kind": "protest"})
+	if err := st.Put("events", e2); err != nil {
+		t.Fatal(err)
+	}
+	s.afterWrite("events", []*geo.Feature{nil}, []*geo.Feature{e2}, false)
+	if a, _ := st.Feature("regions", "A"); a.Properties["events"] != 2.0 {
+		t.Errorf("region A counts %v events, want 2", a.Properties["events"])
+	}
 	recomputed := map[string]bool{}
 	for name, k := range keys {
 		if _, err := cache.Get(k, func() ([]byte, error) { recomputed[name] = true; return s.renderTile(k) }); err != nil {

@@ -463,8 +463,11 @@ func (s *server) afterWrite(coll string, olds, news []*geo.Feature, byClient boo
 		}
 	}
 	if !first {
-		s.invalidateTiles(coll, changed)
+		s.Tiles.Invalidate(coll, changed)
 	}
+	// The regions whose event counts change are written through here in
+	// turn, which drops their tiles (PNG fills and MVT properties show
+	// the counts).
 	if coll == dataset.Events && len(points) > 0 {
 		s.recount(points)
 	}
