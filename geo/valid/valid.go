@@ -300,7 +300,9 @@ func (r *repairer) ring(ring orb.Ring, where string) ([][]orb.Point, error) {
 			next = append(next, parts...)
 		}
 		loops = next
-		if !again && round > 0 {
+		// Without insertions the pieces reuse edges already tested against
+		// each other: another round would find nothing.
+		if !again {
 			break
 		}
 	}
