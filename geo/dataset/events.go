@@ -54,17 +54,7 @@ func placeEvents(events, regions []*geo.Feature, country *geo.Feature) error {
 // be drawn; they happened in no one region, so no region counts them.
 func countEvents(regions, events []*geo.Feature) {
 	for _, r := range regions {
-		n := 0
-		for _, e := range events {
-			pt, ok := e.Geometry.(orb.Point)
-			if !ok || e.String("precision") == PrecisionCountry {
-				continue
-			}
-			if contains(r.Geometry, pt) {
-				n++
-			}
-		}
-		r.Properties["events"] = n
+		r.Properties["events"] = CountEvents(r, events)
 	}
 }
 

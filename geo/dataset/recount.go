@@ -25,8 +25,8 @@ func IsCounted(collection string) bool {
 	return false
 }
 
-// CountEvents returns how many of events lie inside region, by the rule
-// applied at import (countEvents): points only, country-wide events left out.
+// CountEvents returns how many of events lie inside region: points only,
+// country-wide events left out. Import (countEvents) and every recount use it.
 func CountEvents(region *geo.Feature, events []*geo.Feature) int {
 	n := 0
 	for _, e := range events {
