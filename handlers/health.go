@@ -26,6 +26,9 @@ func (s *server) healthz(c echo.Context) error {
 
 func (s *server) readyz(c echo.Context) error {
 	if s.Ready != nil && !s.Ready() {
+		// Answered here rather than returned: this 503 is expected while
+		// loading and shutting down, and the error handler logs every 5xx
+		// as a server fault.
 		c.Response().Header().Set("Retry-After", "1")
 		b, err := marshal(Problem{Type: "about:blank", Title: http.StatusText(http.StatusServiceUnavailable),
 			Status: http.StatusServiceUnavailable, Detail: "not ready: the data is loading or the server is shutting down"})

@@ -3,7 +3,6 @@ package handlers
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -78,8 +77,8 @@ func (s *server) lookup(c echo.Context) error {
 	if err := q.only("f", "lat", "lon"); err != nil {
 		return err
 	}
-	if v, ok := q["f"]; ok && !strings.EqualFold(v, "json") {
-		return paramErr("f", "%q is not a format here; /lookup answers json only", clip(v))
+	if err := jsonOnly(q); err != nil {
+		return err
 	}
 	pt, err := ParseLonLat(q["lon"], q["lat"])
 	if err != nil {

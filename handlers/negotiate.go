@@ -47,6 +47,28 @@ func onlyFormat(c echo.Context) (format, error) {
 	return negotiate(c, q)
 }
 
+// jsonOnly refuses an f= other than json (in any case) on the paths that
+// answer JSON alone.
+func jsonOnly(q query) error {
+	if v, ok := q["f"]; ok && !strings.EqualFold(v, "json") {
+		return paramErr("f", "%q is not a format here; this path answers json only", clip(v))
+	}
+	return nil
+}
+
+// onlyJSONFormat is jsonOnly for the requests whose only parameter is f
+// (TileJSON, tilesets).
+func onlyJSONFormat(c echo.Context) error {
+	q, err := reqQuery(c)
+	if err != nil {
+		return err
+	}
+	if err := q.only("f"); err != nil {
+		return err
+	}
+	return jsonOnly(q)
+}
+
 // acceptFormat chooses between JSON and HTML from an Accept header by quality
 // and, at equal quality, by specificity; JSON wins ties.
 func acceptFormat(accept string) format {

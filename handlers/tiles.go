@@ -375,24 +375,9 @@ func etagMatch(header, etag string) bool {
 	return false
 }
 
-// jsonOnly checks a metadata request's query: only f=json is allowed.
-func jsonOnly(c echo.Context) error {
-	q, err := reqQuery(c)
-	if err != nil {
-		return err
-	}
-	if err := q.only("f"); err != nil {
-		return err
-	}
-	if f, ok := q["f"]; ok && f != "json" {
-		return paramErr("f", "only json is offered here")
-	}
-	return nil
-}
-
 // tileJSON serves /tiles/{ids}/tilejson.json.
 func (s *server) tileJSON(c echo.Context) error {
-	if err := jsonOnly(c); err != nil {
+	if err := onlyJSONFormat(c); err != nil {
 		return err
 	}
 	layers, err := s.tileLayers(pathParam(c, "tileIds"))
@@ -527,7 +512,7 @@ func ogcGeometryType(t string) string {
 
 // tileSets serves /collections/{id}/tiles.
 func (s *server) tileSets(c echo.Context) error {
-	if err := jsonOnly(c); err != nil {
+	if err := onlyJSONFormat(c); err != nil {
 		return err
 	}
 	id := pathParam(c, "collectionId")
@@ -548,7 +533,7 @@ func (s *server) tileSets(c echo.Context) error {
 
 // tileSet serves /collections/{id}/tiles/WebMercatorQuad.
 func (s *server) tileSet(c echo.Context) error {
-	if err := jsonOnly(c); err != nil {
+	if err := onlyJSONFormat(c); err != nil {
 		return err
 	}
 	id := pathParam(c, "collectionId")

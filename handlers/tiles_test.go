@@ -332,6 +332,8 @@ func TestTileJSONRoute(t *testing.T) {
 		"/tiles/regions/tilejson.json?f=html":     400,
 		"/tiles/regions/tilejson.json?bogus=1":    400,
 		"/tiles/regions/tilejson.json?f=json":     200,
+		"/tiles/regions/tilejson.json?f=JSON":     200, // as /lookup takes it
+		"/collections/regions/tiles?f=xml":        400,
 		"/collections/nope/tiles":                 404,
 		"/collections/nope/tiles/WebMercatorQuad": 404,
 	} {
