@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -56,7 +57,7 @@ func parseItems(c echo.Context, col geo.Collection) (itemsRequest, error) {
 		}
 		if !fields[k] {
 			return r, paramErr(clip(k), "unknown parameter: neither a standard parameter (%s) nor a property of collection %q",
-				joinComma(itemsParams), col.ID)
+				strings.Join(itemsParams, ", "), col.ID)
 		}
 		if r.query.Equals == nil {
 			r.query.Equals = map[string]string{}
@@ -97,17 +98,6 @@ func parseItems(c echo.Context, col geo.Collection) (itemsRequest, error) {
 		r.keep = ParseProperties(v)
 	}
 	return r, nil
-}
-
-func joinComma(ss []string) string {
-	var b bytes.Buffer
-	for i, s := range ss {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(s)
-	}
-	return b.String()
 }
 
 // featureCollection writes a GeoJSON FeatureCollection around features whose

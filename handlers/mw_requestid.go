@@ -95,6 +95,3 @@ func reqLog(c echo.Context) *slog.Logger {
 	return l
 }
 
-// RequestLogger is reqLog for handlers in other files: the logger to use for
-// anything logged while serving c.
-func RequestLogger(c echo.Context) *slog.Logger { return reqLog(c) }
