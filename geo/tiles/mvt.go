@@ -15,7 +15,6 @@ import (
 	"github.com/paulmach/orb/simplify"
 
 	"kzmap/geo"
-	"kzmap/geo/internal/plane"
 	"kzmap/geo/tiles/internal/world"
 )
 
@@ -100,7 +99,6 @@ func build(src Source, layers []string, t maptile.Tile, bs *builderSet) ([]tileL
 	q := geo.Query{Boxes: []orb.Bound{Bound(t)}}
 	frame, tol := bs.frame, bs.tol
 	dp := simplify.DouglasPeucker(tol)
-	rs := &simplifier{tol: tol}
 	var out []tileLayer
 	var jobs []featureJob
 	seen := make(map[string]bool, len(layers))
@@ -130,11 +128,18 @@ func build(src Source, layers []string, t maptile.Tile, bs *builderSet) ([]tileL
 				}
 				continue
 			}
-			if g := frame.Clipped(j.w); g != nil {
-				for _, part := range split(g) {
-					if part = snap(part, dp, rs); part != nil {
-						l.feats = append(l.feats, tileFeature{j.f, part})
-					}
+			// An MVT feature has one geometry type: a collection's
+			// members become features of their own, its polygons made
+			// as any polygon is.
+			for _, m := range members(j.w) {
+				var g orb.Geometry
+				if m.Polygonal() {
+					g = bs.get(0).geometry(m)
+				} else if g = frame.Clipped(m); g != nil {
+					g = snap(g, dp)
+				}
+				if g != nil {
+					l.feats = append(l.feats, tileFeature{j.f, g})
 				}
 			}
 		}
@@ -145,15 +150,15 @@ func build(src Source, layers []string, t maptile.Tile, bs *builderSet) ([]tileL
 	return out, nil
 }
 
-// split breaks a collection into its members: an MVT feature has one type.
-func split(g orb.Geometry) []orb.Geometry {
-	c, ok := g.(orb.Collection)
-	if !ok {
-		return []orb.Geometry{g}
+// members flattens w: a collection's members, nested ones included, or w
+// itself.
+func members(w *world.Geometry) []*world.Geometry {
+	if w.Members == nil {
+		return []*world.Geometry{w}
 	}
-	var out []orb.Geometry
-	for _, m := range c {
-		out = append(out, split(m)...)
+	var out []*world.Geometry
+	for _, m := range w.Members {
+		out = append(out, members(m)...)
 	}
 	return out
 }
@@ -242,7 +247,7 @@ func value(v any) (any, bool) {
 // integer grid, drops what collapses there and orients rings the MVT way:
 // exterior rings with positive area in tile coordinates (y down), holes
 // negative. It returns nil when nothing is left.
-func snap(g orb.Geometry, dp *simplify.DouglasPeuckerSimplifier, s *simplifier) orb.Geometry {
+func snap(g orb.Geometry, dp *simplify.DouglasPeuckerSimplifier) orb.Geometry {
 	switch g := g.(type) {
 	case orb.Point:
 		return round(g)
@@ -267,25 +272,6 @@ func snap(g orb.Geometry, dp *simplify.DouglasPeuckerSimplifier, s *simplifier) 
 			return out[0]
 		}
 		return out
-	case orb.Polygon:
-		if p := snapPolygon(g, s); p != nil {
-			return p
-		}
-		return nil
-	case orb.MultiPolygon:
-		out := g[:0]
-		for _, p := range g {
-			if p = snapPolygon(p, s); p != nil {
-				out = append(out, p)
-			}
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		if len(out) == 1 {
-			return out[0]
-		}
-		return out
 	}
 	return nil
 }
@@ -301,65 +287,6 @@ func snapLine(ls orb.LineString, dp *simplify.DouglasPeuckerSimplifier) orb.Line
 		return nil
 	}
 	return ls
-}
-
-func snapPolygon(p orb.Polygon, s *simplifier) orb.Polygon {
-	out := p[:0]
-	for i, r := range p {
-		r = snapRing(r, s)
-		if r == nil {
-			if i == 0 {
-				return nil
-			}
-			continue
-		}
-		// Exterior rings positive, holes negative (see snap).
-		if a := plane.Area2(r); (i == 0) != (a > 0) {
-			r.Reverse()
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-// smallRing is the size in grid cells under which rings are not simplified.
-const smallRing = 8
-
-// snapRing returns the ring closed, on the grid, without repeated points, or
-// nil when it has collapsed (fewer than four points or no area).
-func snapRing(r orb.Ring, s *simplifier) orb.Ring {
-	if len(r) < 3 {
-		return nil
-	}
-	if r[0] != r[len(r)-1] {
-		r = append(r, r[0])
-	}
-	// Rings a few cells across are only snapped: simplifying them could
-	// collapse a small district that the grid itself still shows (PostGIS
-	// keeps those too).
-	if !small(r) {
-		r = orb.Ring(radial(r, s.tol))
-		r = orb.Ring(s.ring(r))
-	} else {
-		r = orb.Ring(dedupe(r))
-	}
-	if len(r) < 4 || plane.Area2(r) == 0 {
-		return nil
-	}
-	return r
-}
-
-// small reports whether the ring fits in a smallRing-sized square.
-func small(r orb.Ring) bool {
-	minx, maxx, miny, maxy := r[0][0], r[0][0], r[0][1], r[0][1]
-	for _, p := range r {
-		minx, maxx = min(minx, p[0]), max(maxx, p[0])
-		miny, maxy = min(miny, p[1]), max(maxy, p[1])
-		if maxx-minx > smallRing || maxy-miny > smallRing {
-			return false
-		}
-	}
-	return true
 }
 
 // radial drops points closer than tol to the last point kept: a cheap pass

@@ -86,6 +86,9 @@ func (pb *polygonBuilder) geometry(w *world.Geometry) orb.Geometry {
 	return orb.MultiPolygon(polys)
 }
 
+// smallRing is the size in grid cells under which rings are not simplified.
+const smallRing = 8
+
 // minTolerance is where the retries of simpleRing give up simplifying.
 const minTolerance = 0.05
 

@@ -119,28 +119,36 @@ func TestMVTRepairsRings(t *testing.T) {
 			ring([2]float64{-0.3, 0.3}, [2]float64{0.5, 0.3}, [2]float64{0.5, 0.6}, [2]float64{-0.3, 0.6}),
 		}},
 	}
+	// Each case also as a member of a GeometryCollection (which writes
+	// accept) beside a point: its polygons must be made as any polygon is.
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			src := &tiletest.Source{Collections: map[string][]*geo.Feature{"c": {geo.NewFeature("f", tt.g, nil)}}}
-			data, err := MVT(src, []string{"c"}, tile)
-			if err != nil {
-				t.Fatal(err)
+		for _, inCollection := range []bool{false, true} {
+			g, name, want := tt.g, tt.name, 1
+			if inCollection {
+				g, name, want = orb.Collection{tt.g, at(0.5, 0.05)}, tt.name+" in a collection", 2
 			}
-			ls, err := mvt.Unmarshal(data)
-			if err != nil || len(ls) != 1 || len(ls[0].Features) != 1 {
-				t.Fatalf("layers %v, %v", ls, err)
-			}
-			var ps []orb.Polygon
-			switch g := ls[0].Features[0].Geometry.(type) {
-			case orb.Polygon:
-				ps = []orb.Polygon{g}
-			case orb.MultiPolygon:
-				ps = g
-			}
-			if why := invalid(ps); why != "" || len(ps) == 0 {
-				t.Errorf("%s: %v", why, ps)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				src := &tiletest.Source{Collections: map[string][]*geo.Feature{"c": {geo.NewFeature("f", g, nil)}}}
+				data, err := MVT(src, []string{"c"}, tile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ls, err := mvt.Unmarshal(data)
+				if err != nil || len(ls) != 1 || len(ls[0].Features) != want {
+					t.Fatalf("layers %v, %v", ls, err)
+				}
+				var ps []orb.Polygon
+				switch g := ls[0].Features[0].Geometry.(type) {
+				case orb.Polygon:
+					ps = []orb.Polygon{g}
+				case orb.MultiPolygon:
+					ps = g
+				}
+				if why := invalid(ps); why != "" || len(ps) == 0 {
+					t.Errorf("%s: %v", why, ps)
+				}
+			})
+		}
 	}
 }
 

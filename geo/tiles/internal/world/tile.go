@@ -96,9 +96,8 @@ func (f Frame) Clipped(w *Geometry) orb.Geometry {
 		return out
 	case orb.Collection:
 		var out orb.Collection
-		for _, c := range g {
-			cw := &Geometry{G: c, Bound: c.Bound()}
-			if q := f.Clipped(cw); q != nil {
+		for _, m := range w.Members {
+			if q := f.Clipped(m); q != nil {
 				out = append(out, q)
 			}
 		}

@@ -32,6 +32,9 @@ type Geometry struct {
 	// Points is the number of points of G's polygons: the work of
 	// drawing them.
 	Points int
+	// Members are the members of a Collection, each described on its own,
+	// so that its polygons are drawn as any polygon is.
+	Members []*Geometry
 }
 
 // Cache keeps one value derived from each feature for as long as the
@@ -85,12 +88,22 @@ func Of(f *geo.Feature) *Geometry {
 }
 
 func project(f *geo.Feature) *Geometry {
-	g := Project(f.Geometry)
+	return describe(Project(f.Geometry))
+}
+
+// describe wraps g, already in world coordinates, with what the tile
+// renderers need to know of it.
+func describe(g orb.Geometry) *Geometry {
 	w := &Geometry{G: g}
 	if g != nil {
 		w.Bound = g.Bound()
 	}
 	switch g := g.(type) {
+	case orb.Collection:
+		w.Members = make([]*Geometry, len(g))
+		for i, m := range g {
+			w.Members[i] = describe(m)
+		}
 	case orb.Polygon:
 		w.Points = polygonPoints(g)
 	case orb.MultiPolygon:
