@@ -66,8 +66,7 @@ func MVT(src Source, layers []string, t maptile.Tile) ([]byte, error) {
 }
 
 // Layers returns the tile's layers in tile coordinates before encoding,
-// leaving out layers without features. The features' Properties maps are
-// shared between tiles: read them, do not modify them.
+// leaving out layers without features.
 func Layers(src Source, layers []string, t maptile.Tile) (mvt.Layers, error) {
 	if t.Z > MaxZoom || !t.Valid() {
 		return nil, fmt.Errorf("%w: %d/%d/%d", ErrBadTile, t.Z, t.X, t.Y)
@@ -181,18 +180,12 @@ func FeatureID(id string) uint64 {
 	return h.Sum64() & maxSafeID
 }
 
-var properties world.Cache[geojson.Properties]
-
 // Properties returns f's properties as MVT values: strings, integers
 // (integral numbers become sint values, as PostGIS writes integer columns),
 // doubles and bools; objects and arrays become their JSON text; null is left
-// out. The feature id is added as "id". The map is computed once per
-// feature and shared: callers must not modify it.
+// out. The feature id is added as "id". Tiles keep them encoded, once per
+// feature (see tags).
 func Properties(f *geo.Feature) geojson.Properties {
-	return properties.Get(f, properties1)
-}
-
-func properties1(f *geo.Feature) geojson.Properties {
 	p := make(geojson.Properties, len(f.Properties)+1)
 	for k, v := range f.Properties {
 		if v, ok := value(v); ok {
