@@ -5,7 +5,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 GEOKZ   ?= ../shared/data/geokz/shp
 ADDR    ?= 127.0.0.1:8080
 DB      ?= data/kzmap.db
-# Fuzz targets run for this long each in `make fuzz` (and briefly in `make test`).
+# Fuzz targets run for this long each in `make fuzz` (`make test` runs their seed corpora).
 FUZZTIME ?= 10s
 
 export GEOKZ
@@ -48,7 +48,8 @@ test: data assets
 # Every fuzz target of every package, FUZZTIME each (the seed corpora also run in `make test`).
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	  list=$$($(GO) test -list '^Fuzz' $$pkg); \
+	  for t in $$(echo "$$list" | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; \
 	done
@@ -59,7 +60,7 @@ fuzz:
 SHARED    ?= ../shared
 BENCH_OUT ?= $(or $(TMPDIR),/tmp)/kzmap-bench/results
 DURATION  ?= 10s
-bench: data build
+bench: data assets
 	OUT=$(BENCH_OUT) bash $(SHARED)/bench/postgis.sh
 	OUT=$(BENCH_OUT) DURATION=$(DURATION) bash $(SHARED)/bench/nginx.sh
 	$(GO) test -run '^$$' -bench . -benchmem ./geo/...

@@ -28,6 +28,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	switch {
 	case *out == "":
 		return errors.New("--out FILE is required")

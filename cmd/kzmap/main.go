@@ -56,7 +56,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, c := range commands() {
 		if c.name == args[0] {
 			if err := c.run(ctx, args[1:], stdout, stderr); err != nil {
-				if err == errUsage {
+				switch err {
+				case errHelp:
+					return 0
+				case errUsage:
 					return 2
 				}
 				fmt.Fprintf(stderr, "kzmap %s: %v\n", c.name, oneLine(err))

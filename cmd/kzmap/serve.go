@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -32,6 +31,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	token := fs.String("token", "", "bearer token that enables writes (POST/PUT/DELETE); empty: read-only, writes answer 405. Prefer KZMAP_TOKEN to the command line")
 	maxVertices := fs.Int("max-vertices", handlers.DefaultMaxVertices, "most positions one written feature may have")
 	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
 		return err
 	}
 	if err := limits.check(); err != nil {
@@ -84,8 +86,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Shutdown stops accepting at once and waits for in-flight requests.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), *limits.shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// Requests outlived the timeout: cut them off before the database
+		// closes under them.
+		srv.Close()
+		return fmt.Errorf("shutting down: requests still running after %s were cut off: %w", *limits.shutdownTimeout, err)
 	}
 	return nil
 }
