@@ -15,7 +15,7 @@ const ContentTypeEventStream = "text/event-stream"
 
 // KeepAlive is how often an idle change stream gets a comment line, so
 // that proxies and clients do not time it out.
-var KeepAlive = 15 * time.Second
+const KeepAlive = 15 * time.Second
 
 // changeEvent is the data of one SSE event.
 type changeEvent struct {

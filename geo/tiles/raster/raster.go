@@ -34,11 +34,11 @@ var ErrBadScale = errors.New("raster: scale must be 1 or 2")
 // regions carry how many events lie inside them.
 const ColorBy = "events"
 
-// Palette is the sequential fill ramp (YlOrRd) for ColorBy, by lower bound
-// of each class; a polygon without the property, or with 0, gets Neutral.
+// palette is the sequential fill ramp (YlOrRd) for ColorBy, by lower bound
+// of each class; a polygon without the property, or with 0, gets neutralFill.
 var (
-	Neutral = color.NRGBA{0xd9, 0xd0, 0xc1, 0xff} // light grey-beige
-	Palette = []struct {
+	neutralFill = color.NRGBA{0xd9, 0xd0, 0xc1, 0xff} // light grey-beige
+	palette     = []struct {
 		Min   float64
 		Color color.NRGBA
 	}{
@@ -48,11 +48,11 @@ var (
 		{7, color.NRGBA{0xf0, 0x3b, 0x20, 0xff}},
 		{11, color.NRGBA{0xbd, 0x00, 0x26, 0xff}},
 	}
-	Outline     = color.NRGBA{0x5c, 0x4d, 0x3c, 0xff}
-	Marker      = color.NRGBA{0xd7, 0x19, 0x1c, 0xff}
-	MarkerEdge  = color.NRGBA{0xff, 0xff, 0xff, 0xff}
-	fillAlpha   = 0.6
-	strokeAlpha = 0.85
+	outlineColor    = color.NRGBA{0x5c, 0x4d, 0x3c, 0xff}
+	markerColor     = color.NRGBA{0xd7, 0x19, 0x1c, 0xff}
+	markerEdgeColor = color.NRGBA{0xff, 0xff, 0xff, 0xff}
+	fillAlpha       = 0.6
+	strokeAlpha     = 0.85
 )
 
 // FillColor returns the fill for a polygon with the given properties,
@@ -64,9 +64,9 @@ func FillColor(props map[string]any) color.NRGBA {
 			v, ok = float64(i), true
 		}
 	}
-	c := Neutral
+	c := neutralFill
 	if ok {
-		for _, p := range Palette {
+		for _, p := range palette {
 			if v >= p.Min {
 				c = p.Color
 			}
@@ -157,7 +157,7 @@ func Render(src tiles.Source, layers []string, t maptile.Tile, scale int) (*imag
 		for _, fc := range order {
 			c.fill(fills[fc], fc, fillAlpha)
 		}
-		c.outline(outlines, lines, Outline, strokeAlpha)
+		c.outline(outlines, lines, outlineColor, strokeAlpha)
 	}
 	c.markers(points)
 	if !c.drawn {
@@ -314,9 +314,9 @@ func (c *canvas) markers(ps []orb.Point) {
 	for _, p := range ps {
 		c.disc(p, c.radius+c.edge, 32)
 	}
-	c.paint(MarkerEdge, 1)
+	c.paint(markerEdgeColor, 1)
 	for _, p := range ps {
 		c.disc(p, c.radius, 32)
 	}
-	c.paint(Marker, 1)
+	c.paint(markerColor, 1)
 }

@@ -121,12 +121,12 @@ func TestStyle(t *testing.T) {
 		at   orb.Point
 		want [4]uint8 // premultiplied RGBA
 	}{
-		{name: "no events: grey-beige", at: orb.Point{51.5, 42.5}, want: blend([3]uint8{Neutral.R, Neutral.G, Neutral.B})},
+		{name: "no events: grey-beige", at: orb.Point{51.5, 42.5}, want: blend([3]uint8{neutralFill.R, neutralFill.G, neutralFill.B})},
 		{name: "5 events: third class", at: orb.Point{55.5, 42.5}, want: blend([3]uint8{0xfd, 0x8d, 0x3c})},
 		{name: "12 events: darkest class", at: orb.Point{52.5, 45}, want: blend([3]uint8{0xbd, 0x00, 0x26})},
 		{name: "hole stays clear", at: orb.Point{52.25, 43.25}, want: [4]uint8{}},
 		{name: "outside every region", at: orb.Point{55.5, 41.5}, want: [4]uint8{}},
-		{name: "event marker", at: orb.Point{54, 43}, want: [4]uint8{Marker.R, Marker.G, Marker.B, 255}},
+		{name: "event marker", at: orb.Point{54, 43}, want: [4]uint8{markerColor.R, markerColor.G, markerColor.B, 255}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
