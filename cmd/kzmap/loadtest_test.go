@@ -46,16 +46,16 @@ func TestLoad(t *testing.T) {
 	srv := startServer(t, []string{"KZMAP_TOKEN=" + token},
 		"--db", filepath.Join(t.TempDir(), "load.db"), "--log-level", "warn")
 	pid := srv.cmd.Process.Pid
-	writes, tiles := capabilities(t, srv.URL)
+	requireCapabilities(t, srv.URL)
 	w := newWorkload(t)
-	t.Logf("workload: %d tiles, %d boxes, %d points; write endpoints %v, tile routes %v", len(w.tiles), len(w.boxes), len(w.points), writes, tiles)
+	t.Logf("workload: %d tiles, %d boxes, %d points", len(w.tiles), len(w.boxes), len(w.points))
 
 	client := &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64, DisableCompression: true},
 	}
 	defer client.CloseIdleConnections()
-	lt := &loadRun{t: t, base: srv.URL, client: client, token: token, w: w, tiles: tiles}
+	lt := &loadRun{t: t, base: srv.URL, client: client, token: token, w: w}
 
 	// Memory, sampled every second over the whole run.
 	var rss []rssSample
@@ -90,20 +90,11 @@ func TestLoad(t *testing.T) {
 	base := lt.run(warmCtx, readers, 0)
 	warmCancel()
 	// Phase 2: reads with writes and a change-stream follower.
-	var events *eventLog
 	// The follower outlives the writers by a moment, for the last events.
 	followCtx, stopFollow := context.WithCancel(context.Background())
 	defer stopFollow()
-	if writes {
-		events = lt.follow(followCtx, &bg)
-	} else {
-		t.Log("no write endpoints: the mixed phase has no writes")
-	}
-	wr := 0
-	if writes {
-		wr = writers
-	}
-	mixed := lt.run(ctx, readers, wr)
+	events := lt.follow(followCtx, &bg)
+	mixed := lt.run(ctx, readers, writers)
 	cancel()
 	time.Sleep(2 * time.Second)
 	stopFollow()
@@ -111,7 +102,7 @@ func TestLoad(t *testing.T) {
 
 	// Figures.
 	var out strings.Builder
-	fmt.Fprintf(&out, "kzmap load test: %v on loopback (%d readers, %d writers, 1 change-stream follower), GOMAXPROCS of the machine shared with the client\n", total, readers, wr)
+	fmt.Fprintf(&out, "kzmap load test: %v on loopback (%d readers, %d writers, 1 change-stream follower), GOMAXPROCS of the machine shared with the client\n", total, readers, writers)
 	fmt.Fprintf(&out, "reads only (%v): %.0f req/s, p50 %v, p99 %v\n", base.elapsed.Round(time.Second), base.rps(), base.readPct(50), base.readPct(99))
 	fmt.Fprintf(&out, "reads with writes (%v): %.0f req/s (%.0f reads/s, %.1f writes/s), read p50 %v, read p99 %v, write p99 %v\n",
 		mixed.elapsed.Round(time.Second), mixed.rps(), float64(len(mixed.reads))/mixed.elapsed.Seconds(),
@@ -119,13 +110,9 @@ func TestLoad(t *testing.T) {
 	for _, k := range slices.Sorted(mapsKeys(mixed.byKind)) {
 		fmt.Fprintf(&out, "  %-7s %7d requests\n", k, mixed.byKind[k])
 	}
-	missing := 0
-	if events != nil {
-		var lat []time.Duration
-		lat, missing = events.latencies(mixed.writes)
-		fmt.Fprintf(&out, "write to SSE event (from the write's request start): p50 %v, p99 %v, max %v over %d writes; %d events missing\n",
-			pct(lat, 50), pct(lat, 99), pct(lat, 100), len(lat), missing)
-	}
+	lat, missing := events.latencies(mixed.writes)
+	fmt.Fprintf(&out, "write to SSE event (from the write's request start): p50 %v, p99 %v, max %v over %d writes; %d events missing\n",
+		pct(lat, 50), pct(lat, 99), pct(lat, 100), len(lat), missing)
 	rssMu.Lock()
 	samples := slices.Clone(rss)
 	rssMu.Unlock()
@@ -147,13 +134,9 @@ func TestLoad(t *testing.T) {
 	}
 	require.Zero(t, base.errors.Load()+mixed.errors.Load(), "requests that failed")
 	require.Zero(t, missing, "writes whose change event never came")
-	if events != nil {
-		require.NoError(t, events.err, "change stream")
-	}
+	require.NoError(t, events.err, "change stream")
 	require.NotZero(t, len(mixed.reads))
-	if writes {
-		require.NotZero(t, len(mixed.writes))
-	}
+	require.NotZero(t, len(mixed.writes))
 	require.True(t, flat, "memory grew: %.0f MB early in the mixed phase, %.0f MB at its end", mb(first), mb(last))
 	_ = syscallAlive(t, pid)
 }
@@ -295,7 +278,6 @@ type loadRun struct {
 	client *http.Client
 	token  string
 	w      *workload
-	tiles  bool
 	seq    atomic.Int64
 }
 
@@ -421,12 +403,9 @@ func (lt *loadRun) run(ctx context.Context, readers, writers int) *phase {
 }
 
 // readTarget picks a read: tiles 40%, items in a box 30%, look-ups 20%,
-// search 10% (tiles' share goes to items while there are no tile routes).
+// search 10%.
 func (lt *loadRun) readTarget(r *rand.Rand) (kind, path string) {
 	n := r.IntN(10)
-	if !lt.tiles && n < 4 {
-		n = 4
-	}
 	switch {
 	case n < 4:
 		return "tile", "/tiles/districts/" + lt.w.tiles[r.IntN(len(lt.w.tiles))] + ".mvt"

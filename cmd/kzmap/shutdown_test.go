@@ -24,9 +24,7 @@ func TestGracefulShutdown(t *testing.T) {
 	const token = "shutdown-test-token"
 	srv := startServer(t, []string{"KZMAP_TOKEN=" + token}, "--db", ":memory:")
 	host := strings.TrimPrefix(srv.URL, "http://")
-	if writes, _ := capabilities(t, srv.URL); !writes {
-		t.Skip("no write endpoints yet: nothing can be held in flight")
-	}
+	requireCapabilities(t, srv.URL)
 	done := make(chan error, 1)
 	go func() { done <- srv.cmd.Wait() }()
 
