@@ -3,12 +3,11 @@ package names
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"kzmap/data"
+	"kzmap/geo/internal/geokz"
 )
 
 // Collection ranks as the dataset uses them: regions before districts and
@@ -187,14 +186,6 @@ func TestConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-// shared is the shared source folder: KZMAP_SHARED, or ../shared next to the repository.
-func shared() string {
-	if d := os.Getenv("KZMAP_SHARED"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared")
-}
-
 type geokzLayer struct {
 	Features []struct {
 		Properties map[string]any `json:"properties"`
@@ -203,17 +194,10 @@ type geokzLayer struct {
 
 func readLayer(t testing.TB, name string) geokzLayer {
 	t.Helper()
-	p := filepath.Join(shared(), "data", "geokz", "geojson", name+".geojson")
-	b, err := os.ReadFile(p)
-	if os.IsNotExist(err) {
-		t.Skipf("%s absent", p)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := geokz.ReadGeoJSON(t, name)
 	var l geokzLayer
 	if err := json.Unmarshal(b, &l); err != nil {
-		t.Fatalf("%s: %v", p, err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	return l
 }

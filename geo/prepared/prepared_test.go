@@ -3,13 +3,12 @@ package prepared
 import (
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
+
+	"kzmap/geo/internal/geokz"
 )
 
 // square with a square hole: outer (0,0)-(10,10) CCW, hole (4,4)-(6,6) CW.
@@ -239,29 +238,9 @@ func segmentsCross(a, b, c, d orb.Point) bool {
 	return ((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0))
 }
 
-func sharedDir() string {
-	if d := os.Getenv("KZMAP_SHARED"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared")
-}
-
-func loadDistricts(tb testing.TB) []*geojson.Feature {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedDir(), "data", "geokz", "geojson", "kaz_admbnda_adm2_2018.geojson"))
-	if err != nil {
-		tb.Skipf("shared data absent: %v", err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return fc.Features
-}
-
 // TestDistrictsAgainstPlanar runs the same comparison on the real districts.
 func TestDistrictsAgainstPlanar(t *testing.T) {
-	fs := loadDistricts(t)
+	fs := geokz.GeoJSON(t, "kaz_admbnda_adm2_2018")
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, f := range fs {
 		p := New(f.Geometry)
@@ -289,7 +268,7 @@ func TestDistrictsAgainstPlanar(t *testing.T) {
 }
 
 func BenchmarkContainsPointDistricts(b *testing.B) {
-	fs := loadDistricts(b)
+	fs := geokz.GeoJSON(b, "kaz_admbnda_adm2_2018")
 	ps := make([]*Geometry, len(fs))
 	var all orb.Bound
 	for i, f := range fs {
@@ -318,7 +297,7 @@ func BenchmarkContainsPointDistricts(b *testing.B) {
 }
 
 func BenchmarkNew(b *testing.B) {
-	fs := loadDistricts(b)
+	fs := geokz.GeoJSON(b, "kaz_admbnda_adm2_2018")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, f := range fs {

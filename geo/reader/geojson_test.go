@@ -11,6 +11,8 @@ import (
 	"testing/iotest"
 
 	"github.com/paulmach/orb"
+
+	"kzmap/geo/internal/geokz"
 )
 
 func TestReadGeoJSON(t *testing.T) {
@@ -189,7 +191,7 @@ func TestReadGeoJSONReadError(t *testing.T) {
 // BenchmarkReadGeoJSONAdm2 reads GDAL's GeoJSON of the 2018 district layer,
 // for comparison with the shapefile reader.
 func BenchmarkReadGeoJSONAdm2(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(sharedDir(b), "data", "geokz", "geojson", "kaz_admbnda_adm2_2018.geojson"))
+	data, err := os.ReadFile(filepath.Join(geokz.Dir(b), "geojson", "kaz_admbnda_adm2_2018.geojson"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,21 +11,8 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/geokz"
 )
-
-// sharedDir returns the shared data directory: $KZMAP_SHARED, or the
-// repository's ../shared. Tests that need it skip when it is absent.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("KZMAP_SHARED")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "data", "geokz", "shp")); err != nil {
-		t.Skipf("shared data not found at %s (set KZMAP_SHARED): %v", dir, err)
-	}
-	return dir
-}
 
 var geokzLayers = []struct {
 	name  string
@@ -44,7 +31,7 @@ var geokzLayers = []struct {
 // feature by feature, with GDAL's RFC 7946 conversion of the same layer
 // (decoded with orb's geojson package, independently of ReadGeoJSON).
 func TestShapefilesMatchGDAL(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "data", "geokz")
+	dir := geokz.Dir(t)
 	for _, layer := range geokzLayers {
 		t.Run(layer.name, func(t *testing.T) {
 			got, err := ReadFile(filepath.Join(dir, "shp", layer.name+".shp"))
@@ -166,7 +153,7 @@ func compareGeometry(t *testing.T, label string, got, want orb.Geometry) {
 // (GEOS: at 78.062924 43.197538 and 76.965698 43.380033), so ReadGeoJSON must
 // return exactly what orb decodes, without touching a vertex.
 func TestInvalidDistrictsReadAsIs(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "data", "geokz")
+	dir := geokz.Dir(t)
 	byCode := func(path string) map[string]*geo.Feature {
 		fs, err := ReadFile(filepath.Join(dir, path))
 		if err != nil {
@@ -213,7 +200,7 @@ func TestInvalidDistrictsReadAsIs(t *testing.T) {
 // compares them with orb's own decoding: same features, properties and
 // exactly the same coordinates.
 func TestGeoJSONMatchesOrb(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "data", "geokz", "geojson")
+	dir := filepath.Join(geokz.Dir(t), "geojson")
 	for _, layer := range geokzLayers {
 		t.Run(layer.name, func(t *testing.T) {
 			path := filepath.Join(dir, layer.name+".geojson")

@@ -13,6 +13,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"golang.org/x/text/encoding/charmap"
+
+	"kzmap/geo/internal/geokz"
 )
 
 // reversed returns a reversed copy of pts as a ring.
@@ -464,7 +466,7 @@ func TestReadShapefileMissingParts(t *testing.T) {
 
 // TestReadShapefileRealBroken corrupts copies of the regional centres layer.
 func TestReadShapefileRealBroken(t *testing.T) {
-	src := filepath.Join(sharedDir(t), "data", "geokz", "shp", "kaz_admcntr_adm1_2018")
+	src := filepath.Join(geokz.Dir(t), "shp", "kaz_admcntr_adm1_2018")
 	read := func(ext string) []byte {
 		b, err := os.ReadFile(src + ext)
 		if err != nil {
@@ -503,7 +505,7 @@ func TestReadShapefileRealBroken(t *testing.T) {
 // BenchmarkReadShapefileAdm2 reads the 2018 district layer (216 polygons,
 // about 1 MB of .shp).
 func BenchmarkReadShapefileAdm2(b *testing.B) {
-	path := filepath.Join(sharedDir(b), "data", "geokz", "shp", "kaz_admbnda_adm2_2018.shp")
+	path := filepath.Join(geokz.Dir(b), "shp", "kaz_admbnda_adm2_2018.shp")
 	st, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)

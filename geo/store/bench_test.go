@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/geokz"
 )
 
 // workloadPoints returns the 100,000 benchmark points, or as many seeded
@@ -95,7 +96,7 @@ func BenchmarkItemsBBox(b *testing.B) {
 }
 
 func BenchmarkImportDistricts(b *testing.B) {
-	fs := districts(b)
+	fs := geokz.Districts(b)
 	s := openMem(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -10,37 +10,11 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/geokz"
 	"kzmap/geo/valid"
 )
-
-func sharedDir() string {
-	if d := os.Getenv("KZMAP_SHARED"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared")
-}
-
-// districts reads the geokz 2018 districts with orb's reader, ids = ADM2_PCODE.
-func districts(tb testing.TB) []*geo.Feature {
-	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedDir(), "data", "geokz", "geojson", "kaz_admbnda_adm2_2018.geojson"))
-	if err != nil {
-		tb.Skipf("shared data absent: %v", err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	out := make([]*geo.Feature, len(fc.Features))
-	for i, f := range fc.Features {
-		id, _ := f.Properties["ADM2_PCODE"].(string)
-		out[i] = geo.NewFeature(id, f.Geometry, map[string]any(f.Properties))
-	}
-	return out
-}
 
 var districtsMeta = geo.Collection{ID: "districts", Title: "Districts", Attribution: "geokz"}
 
@@ -56,7 +30,7 @@ func openMem(tb testing.TB) *Store {
 
 func importDistricts(tb testing.TB, s *Store) []*geo.Feature {
 	tb.Helper()
-	fs := districts(tb)
+	fs := geokz.Districts(tb)
 	if err := s.Import(districtsMeta, fs, true); err != nil {
 		tb.Fatal(err)
 	}

@@ -3,15 +3,13 @@ package valid
 import (
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/geokz"
 )
 
 // checkValid fails unless g is made of simple rings (no edge meets another
@@ -134,28 +132,14 @@ func ringsOverlap(a, b orb.Ring) string {
 	return ""
 }
 
-func sharedDir() string {
-	if d := os.Getenv("KZMAP_SHARED"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared")
-}
-
 func TestDistricts(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(sharedDir(), "data", "geokz", "geojson", "kaz_admbnda_adm2_2018.geojson"))
-	if err != nil {
-		t.Skipf("shared data absent: %v", err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(fc.Features) != 216 {
-		t.Fatalf("%d districts, want 216", len(fc.Features))
+	districts := geokz.GeoJSON(t, "kaz_admbnda_adm2_2018")
+	if len(districts) != 216 {
+		t.Fatalf("%d districts, want 216", len(districts))
 	}
 	broken := map[string]bool{"KZ194400": true, "KZ196800": true}
 	seen := 0
-	for _, gf := range fc.Features {
+	for _, gf := range districts {
 		id, _ := gf.Properties["ADM2_PCODE"].(string)
 		orig := orb.Clone(gf.Geometry)
 		f := geo.NewFeature(id, gf.Geometry, gf.Properties)

@@ -4,18 +4,16 @@
 package tiletest
 
 import (
-	"os"
-	"path/filepath"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/geokz"
 )
 
 // Source holds collections in memory and answers Items by scanning them,
@@ -170,59 +168,9 @@ func segmentMeets(p, q orb.Point, b orb.Bound) bool {
 	return true
 }
 
-// Shared returns the shared data directory: $KZMAP_SHARED, or ../shared
-// next to the repository. It skips the test when the directory is absent.
-func Shared(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("KZMAP_SHARED")
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for d := wd; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				dir = filepath.Join(d, "..", "shared")
-				break
-			}
-			if filepath.Dir(d) == d {
-				t.Skip("no go.mod above the test directory")
-			}
-		}
-	}
-	if _, err := os.Stat(filepath.Join(dir, "data")); err != nil {
-		t.Skipf("shared data absent: %v", err)
-	}
-	return dir
-}
-
-// LoadGeoJSON reads a GeoJSON file of the shared geokz data (name like
-// "kaz_admbnda_adm2_2018") taking feature ids from the property idProp.
-func LoadGeoJSON(t testing.TB, name, idProp string) []*geo.Feature {
-	t.Helper()
-	path := filepath.Join(Shared(t), "data", "geokz", "geojson", name+".geojson")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Skipf("shared data absent: %v", err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	out := make([]*geo.Feature, 0, len(fc.Features))
-	for _, f := range fc.Features {
-		id, _ := f.Properties[idProp].(string)
-		if id == "" {
-			t.Fatalf("%s: feature without %s", path, idProp)
-		}
-		out = append(out, geo.NewFeature(id, f.Geometry, map[string]any(f.Properties)))
-	}
-	return out
-}
-
 // Districts returns a Source with the geokz 2018 districts as "districts".
 func Districts(t testing.TB) *Source {
 	return &Source{Collections: map[string][]*geo.Feature{
-		"districts": LoadGeoJSON(t, "kaz_admbnda_adm2_2018", "ADM2_PCODE"),
+		"districts": geokz.Districts(t),
 	}}
 }
