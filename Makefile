@@ -63,7 +63,7 @@ DURATION  ?= 10s
 bench: data assets
 	OUT=$(BENCH_OUT) bash $(SHARED)/bench/postgis.sh
 	OUT=$(BENCH_OUT) DURATION=$(DURATION) bash $(SHARED)/bench/nginx.sh
-	$(GO) test -run '^$$' -bench . -benchmem ./geo/...
+	BENCH_OUT=$(BENCH_OUT) $(GO) test -run '^$$' -bench . -benchmem ./geo/...
 	KZMAP_BENCH=1 BENCH_OUT=$(BENCH_OUT) DURATION=$(DURATION) $(GO) test -count=1 -timeout 30m -run '^(TestBench|TestBrowserMap)' -v ./cmd/kzmap
 
 # Mixed load on loopback for LOADTEST_DURATION (tiles, items, look-ups and

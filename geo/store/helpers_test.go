@@ -50,12 +50,14 @@ func repaired(tb testing.TB, fs []*geo.Feature) map[string]orb.Geometry {
 	return out
 }
 
+// benchDirs are the results and workload folders of ../shared/bench, named
+// as make bench names them (BENCH_OUT, WORKLOAD).
 func benchDirs() (results, workload string) {
-	results = os.Getenv("KZMAP_BENCH_RESULTS")
+	results = os.Getenv("BENCH_OUT")
 	if results == "" {
 		results = filepath.Join(os.TempDir(), "kzmap-bench", "results")
 	}
-	workload = os.Getenv("KZMAP_BENCH_WORKLOAD")
+	workload = os.Getenv("WORKLOAD")
 	if workload == "" {
 		workload = filepath.Join(filepath.Dir(results), "workload")
 	}

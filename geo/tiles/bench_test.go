@@ -16,18 +16,25 @@ import (
 	"kzmap/geo/tiles/internal/tiletest"
 )
 
-// benchDir is where /work/shared/bench/gen.py and postgis.sh put their files.
-func benchDir() string {
-	if d := os.Getenv("KZMAP_BENCH"); d != "" {
-		return d
+// benchDirs are the results and workload folders of ../shared/bench, named
+// as make bench names them (BENCH_OUT, WORKLOAD).
+func benchDirs() (results, workload string) {
+	results = os.Getenv("BENCH_OUT")
+	if results == "" {
+		results = filepath.Join(os.TempDir(), "kzmap-bench", "results")
 	}
-	return filepath.Join(os.TempDir(), "kzmap-bench")
+	workload = os.Getenv("WORKLOAD")
+	if workload == "" {
+		workload = filepath.Join(filepath.Dir(results), "workload")
+	}
+	return results, workload
 }
 
 // workload reads the 715 tiles of the shared benchmark workload.
 func workload(tb testing.TB) []maptile.Tile {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(benchDir(), "workload", "tiles.txt"))
+	_, wl := benchDirs()
+	f, err := os.Open(filepath.Join(wl, "tiles.txt"))
 	if err != nil {
 		tb.Skipf("no tile workload (run /work/shared/bench/gen.py): %v", err)
 	}
@@ -103,7 +110,8 @@ func TestSizesAgainstPostGIS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	dir := filepath.Join(benchDir(), "results", "tiles", "adm2")
+	results, _ := benchDirs()
+	dir := filepath.Join(results, "tiles", "adm2")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("no PostGIS tiles: %v", err)
 	}
