@@ -461,8 +461,18 @@ func (s *Store) Import(c geo.Collection, features []*geo.Feature, replace bool) 
 			byID[e.f.ID] = e
 		}
 	}
-	var meta geo.Collection
-	commit := func(tx *buntdb.Tx) error {
+	sts, err := s.stageAll(c.ID, features)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		byID[st.e.f.ID] = st.e
+	}
+	meta := c
+	entries := mapValues(byID)
+	recompute(&meta, entries)
+	cs := newCollState(meta, entries)
+	return s.commit(func(tx *buntdb.Tx) error {
 		if old == nil {
 			if err := tx.CreateSpatialIndex(indexName(c.ID), indexPattern(c.ID), rect); err != nil && !errors.Is(err, buntdb.ErrIndexExists) {
 				return fmt.Errorf("store: index for %s: %w", c.ID, err)
@@ -480,32 +490,11 @@ func (s *Store) Import(c geo.Collection, features []*geo.Feature, replace bool) 
 				}
 			}
 		}
-		seen := make(map[string]int, len(features))
-		for i, f := range features {
-			if f == nil {
-				return invalidf("collection %q feature %d: null feature", c.ID, i)
-			}
-			if f.ID == "" {
-				return invalidf("collection %q feature %d: empty id", c.ID, i)
-			}
-			if j, dup := seen[f.ID]; dup {
-				return invalidf("collection %q feature %d (%q): id repeats feature %d", c.ID, i, f.ID, j)
-			}
-			seen[f.ID] = i
-			e, err := s.write(tx, c.ID, i, f)
-			if err != nil {
-				return err
-			}
-			byID[f.ID] = e
+		if err := setAll(tx, sts); err != nil {
+			return err
 		}
-		meta = c
-		entries := mapValues(byID)
-		recompute(&meta, entries)
 		return setMeta(tx, meta)
-	}
-	return s.commit(commit, func() *collState {
-		return newCollState(meta, mapValues(byID))
-	}, c.ID)
+	}, cs, c.ID)
 }
 
 // Put adds or replaces one feature of an existing collection, validated and
@@ -520,24 +509,26 @@ func (s *Store) Put(collection string, f *geo.Feature) error {
 	if old == nil {
 		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
 	}
-	var entries []*entry
-	var meta geo.Collection
+	st, err := s.stage(collection, -1, f)
+	if err != nil {
+		return err
+	}
+	entries := make([]*entry, 0, len(old.entries)+1)
+	for _, o := range old.entries {
+		if o.f.ID != f.ID {
+			entries = append(entries, o)
+		}
+	}
+	entries = append(entries, st.e)
+	meta := old.meta
+	recompute(&meta, entries)
+	cs := newCollState(meta, entries)
 	return s.commit(func(tx *buntdb.Tx) error {
-		e, err := s.write(tx, collection, -1, f)
-		if err != nil {
+		if err := setAll(tx, []staged{st}); err != nil {
 			return err
 		}
-		entries = make([]*entry, 0, len(old.entries)+1)
-		for _, o := range old.entries {
-			if o.f.ID != f.ID {
-				entries = append(entries, o)
-			}
-		}
-		entries = append(entries, e)
-		meta = old.meta
-		recompute(&meta, entries)
 		return setMeta(tx, meta)
-	}, func() *collState { return newCollState(meta, entries) }, collection)
+	}, cs, collection)
 }
 
 // Delete removes one feature, or answers geo.ErrNoCollection / geo.ErrNoFeature.
@@ -552,37 +543,35 @@ func (s *Store) Delete(collection, id string) error {
 		return fmt.Errorf("store: %q in %q: %w", id, collection, geo.ErrNoFeature)
 	}
 	var entries []*entry
-	var meta geo.Collection
+	for _, o := range old.entries {
+		if o.f.ID != id {
+			entries = append(entries, o)
+		}
+	}
+	meta := old.meta
+	recompute(&meta, entries)
+	cs := newCollState(meta, entries)
 	return s.commit(func(tx *buntdb.Tx) error {
 		if _, err := tx.Delete(featKey(collection, id)); err != nil {
 			return fmt.Errorf("store: deleting %q: %w", id, err)
 		}
-		for _, o := range old.entries {
-			if o.f.ID != id {
-				entries = append(entries, o)
-			}
-		}
-		meta = old.meta
-		recompute(&meta, entries)
 		return setMeta(tx, meta)
-	}, func() *collState { return newCollState(meta, entries) }, collection)
+	}, cs, collection)
 }
 
 // commit runs fn in one BuntDB write transaction, swaps in the
-// collection's new state and returns once the transaction is on disk.
-// Readers are held only for the commit and the swap, not for the fsync:
-// they may see the new state a moment before it is durable, but no writer
-// is answered before it is. Callers hold wmu.
-func (s *Store) commit(fn func(tx *buntdb.Tx) error, state func() *collState, coll string) error {
+// collection's new state cs and returns once the transaction is on disk.
+// Readers are held only for the transaction and the swap, not for the
+// work before (repair, encoding, the new state: see stage) nor for the
+// fsync: they may see the new state a moment before it is durable, but no
+// writer is answered before it is. Callers hold wmu; fn only writes
+// what was staged.
+func (s *Store) commit(fn func(tx *buntdb.Tx) error, cs *collState, coll string) error {
 	s.mu.Lock()
 	if err := s.db.Update(fn); err != nil {
 		s.mu.Unlock()
-		if errors.Is(err, buntdb.ErrDatabaseClosed) {
-			return ErrClosed
-		}
-		return err
+		return closedErr(err)
 	}
-	cs := state()
 	old := s.snap.Load()
 	next := &snapshot{colls: make(map[string]*collState, len(old.colls)+1)}
 	for k, v := range old.colls {
@@ -594,33 +583,71 @@ func (s *Store) commit(fn func(tx *buntdb.Tx) error, state func() *collState, co
 	return s.sync()
 }
 
-// write validates, repairs and stores one feature; index is its position
-// in an import batch (-1 for a single write).
-func (s *Store) write(tx *buntdb.Tx, coll string, index int, f *geo.Feature) (*entry, error) {
+// stage validates, repairs and encodes one feature, outside any
+// transaction; index is its position in a batch (-1 for a single write).
+func (s *Store) stage(coll string, index int, f *geo.Feature) (staged, error) {
 	where := fmt.Sprintf("collection %q feature %q", coll, f.ID)
 	if index >= 0 {
 		where = fmt.Sprintf("collection %q feature %d (%q)", coll, index, f.ID)
 	}
 	g, changed, why, err := valid.Repair(f)
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", where, err)
+		return staged{}, fmt.Errorf("store: %s: %w", where, err)
 	}
 	if changed {
 		s.log.Warn("repaired geometry", "collection", coll, "feature", f.ID, "why", why)
 	}
 	val, err := encodeValue(g, f.Properties)
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w: %v", where, geo.ErrInvalid, err)
-	}
-	if _, _, err := tx.Set(featKey(coll, f.ID), val, nil); err != nil {
-		return nil, fmt.Errorf("store: %s: %w", where, err)
+		return staged{}, fmt.Errorf("store: %s: %w: %v", where, geo.ErrInvalid, err)
 	}
 	// Cache what a reopened store would read: properties as decoded JSON.
 	e, err := decodeEntry(f.ID, val)
 	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", where, err)
+		return staged{}, fmt.Errorf("store: %s: %w", where, err)
 	}
-	return e, nil
+	return staged{key: featKey(coll, f.ID), val: val, e: e}, nil
+}
+
+// stageAll stages a batch, refusing missing and repeated ids.
+func (s *Store) stageAll(coll string, fs []*geo.Feature) ([]staged, error) {
+	out := make([]staged, len(fs))
+	seen := make(map[string]int, len(fs))
+	for i, f := range fs {
+		if f == nil {
+			return nil, invalidf("collection %q feature %d: null feature", coll, i)
+		}
+		if f.ID == "" {
+			return nil, invalidf("collection %q feature %d: empty id", coll, i)
+		}
+		if j, dup := seen[f.ID]; dup {
+			return nil, invalidf("collection %q feature %d (%q): id repeats feature %d", coll, i, f.ID, j)
+		}
+		seen[f.ID] = i
+		st, err := s.stage(coll, i, f)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = st
+	}
+	return out, nil
+}
+
+// staged is a feature ready to store: its key, its stored value and the
+// entry a reopened store would read.
+type staged struct {
+	key, val string
+	e        *entry
+}
+
+// setAll writes staged features in tx.
+func setAll(tx *buntdb.Tx, sts []staged) error {
+	for _, st := range sts {
+		if _, _, err := tx.Set(st.key, st.val, nil); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
+	return nil
 }
 
 func setMeta(tx *buntdb.Tx, c geo.Collection) error {

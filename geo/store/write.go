@@ -41,15 +41,9 @@ func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 	if old == nil {
 		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
 	}
-	seen := make(map[string]int, len(fs))
-	for i, f := range fs {
-		if f == nil || f.ID == "" {
-			return invalidf("collection %q feature %d: feature without id", collection, i)
-		}
-		if j, dup := seen[f.ID]; dup {
-			return invalidf("collection %q feature %d (%q): id repeats feature %d", collection, i, f.ID, j)
-		}
-		seen[f.ID] = i
+	sts, err := s.stageAll(collection, fs)
+	if err != nil {
+		return err
 	}
 	// One record per feature plus the metadata: with a single feature a
 	// torn tail loses the feature or only the metadata, which Recover
@@ -87,19 +81,18 @@ func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 	for _, e := range old.entries {
 		byID[e.f.ID] = e
 	}
-	var meta geo.Collection
-	err := s.commit(func(tx *buntdb.Tx) error {
-		for i, f := range fs {
-			e, err := s.write(tx, collection, i, f)
-			if err != nil {
-				return err
-			}
-			byID[f.ID] = e
+	for _, st := range sts {
+		byID[st.e.f.ID] = st.e
+	}
+	meta := old.meta
+	entries := mapValues(byID)
+	recompute(&meta, entries)
+	err = s.commit(func(tx *buntdb.Tx) error {
+		if err := setAll(tx, sts); err != nil {
+			return err
 		}
-		meta = old.meta
-		recompute(&meta, mapValues(byID))
 		return setMeta(tx, meta)
-	}, func() *collState { return newCollState(meta, mapValues(byID)) }, collection)
+	}, newCollState(meta, entries), collection)
 	if logged {
 		// The batch failed (and was rolled back) or is on disk: either way
 		// the log has served. If deleting it fails the batch must not be
@@ -224,7 +217,7 @@ func (s *Store) Recover() (Recovery, error) {
 		}
 		entries := cs.entries
 		if err := s.commit(func(tx *buntdb.Tx) error { return setMeta(tx, meta) },
-			func() *collState { return newCollState(meta, entries) }, id); err != nil {
+			newCollState(meta, entries), id); err != nil {
 			return rec, err
 		}
 		rec.Metadata = append(rec.Metadata, id)

@@ -46,7 +46,7 @@ func TestPutMany(t *testing.T) {
 	}{
 		{"invalid second feature", []*geo.Feature{pt("b", 2, 2), bad}, "feature 1"},
 		{"repeated id", []*geo.Feature{pt("b", 2, 2), pt("b", 3, 3)}, "repeats feature 0"},
-		{"empty id", []*geo.Feature{pt("", 2, 2)}, "without id"},
+		{"empty id", []*geo.Feature{pt("", 2, 2)}, "empty id"},
 		{"replace and add", []*geo.Feature{pt("a", 5, 5), pt("b", 2, 2)}, ""},
 	}
 	for _, tc := range cases {
