@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"kzmap/geo"
@@ -487,8 +486,7 @@ func (s *server) tileSetOf(c echo.Context, col geo.Collection, full bool) TileSe
 		bd := col.Bound
 		ts.BoundingBox = &TileSetBBox{LowerLeft: [2]float64{bd.Min[0], bd.Min[1]}, UpperRight: [2]float64{bd.Max[0], bd.Max[1]}, CRS: CRS84}
 		for z := 0; z <= tiles.DefaultMaxZoom; z++ {
-			lo := maptile.At(orb.Point{bd.Min[0], bd.Max[1]}, maptile.Zoom(z))
-			hi := maptile.At(orb.Point{bd.Max[0], bd.Min[1]}, maptile.Zoom(z))
+			lo, hi := tiles.Range(bd, maptile.Zoom(z))
 			ts.Limits = append(ts.Limits, TileLimits{TileMatrix: strconv.Itoa(z),
 				MinTileRow: lo.Y, MaxTileRow: hi.Y, MinTileCol: lo.X, MaxTileCol: hi.X})
 		}

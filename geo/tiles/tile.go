@@ -82,3 +82,16 @@ func Bound(t maptile.Tile) orb.Bound {
 	}
 	return b
 }
+
+// Range returns the tiles of zoom z that cover lon/lat bound b: the
+// top-left and bottom-right ones, within the zoom's grid (longitude 180
+// falls in the last column, not one past it; latitudes beyond Web
+// Mercator's square in its first or last row).
+func Range(b orb.Bound, z maptile.Zoom) (topLeft, bottomRight maptile.Tile) {
+	last := uint32(1)<<z - 1
+	clamp := func(t maptile.Tile) maptile.Tile {
+		t.X, t.Y = min(t.X, last), min(t.Y, last)
+		return t
+	}
+	return clamp(maptile.At(orb.Point{b.Min[0], b.Max[1]}, z)), clamp(maptile.At(orb.Point{b.Max[0], b.Min[1]}, z))
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -67,4 +68,30 @@ func FuzzParseTile(f *testing.F) {
 			t.Fatalf("tile %v has inverted bound %v", tile, b)
 		}
 	})
+}
+
+func TestRange(t *testing.T) {
+	tests := []struct {
+		name   string
+		b      orb.Bound
+		z      maptile.Zoom
+		tl, br [2]uint32 // x, y
+	}{
+		{name: "Kazakhstan at zoom 4", b: orb.Bound{Min: orb.Point{46.5, 40.6}, Max: orb.Point{87.3, 55.4}}, z: 4,
+			tl: [2]uint32{10, 5}, br: [2]uint32{11, 6}}, // rows 5 and 6 span 55.78°N to 21.94°N
+		{name: "the whole world at zoom 0", b: orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}, z: 0,
+			tl: [2]uint32{0, 0}, br: [2]uint32{0, 0}},
+		{name: "longitude 180 in the last column", b: orb.Bound{Min: orb.Point{170, 10}, Max: orb.Point{180, 20}}, z: 3,
+			tl: [2]uint32{7, 3}, br: [2]uint32{7, 3}},
+		{name: "the poles in the first and last rows", b: orb.Bound{Min: orb.Point{0, -90}, Max: orb.Point{1, 90}}, z: 2,
+			tl: [2]uint32{2, 0}, br: [2]uint32{2, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tl, br := Range(tt.b, tt.z)
+			if [2]uint32{tl.X, tl.Y} != tt.tl || [2]uint32{br.X, br.Y} != tt.br || tl.Z != tt.z || br.Z != tt.z {
+				t.Errorf("Range = %v .. %v, want %v .. %v", tl, br, tt.tl, tt.br)
+			}
+		})
+	}
 }
