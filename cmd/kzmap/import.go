@@ -20,7 +20,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	coll := fs.String("collection", "", "collection id (required)")
 	title := fs.String("title", "", "collection title (default: the id)")
 	replace := fs.Bool("replace", false, "drop the collection's features before importing")
-	idProp := fs.String("id-property", "", "property that holds each feature's id (default: the file's ids, else 1, 2, …)")
+	idProp := fs.String("id-property", "", "property that holds each feature's id (default: the file's ids, else numbers: 1, 2, … or, when adding to a collection, after its highest)")
 	dbPath := fs.String("db", "data/kzmap.db", "BuntDB database file")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
@@ -34,7 +34,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() == 0 {
 		return errors.New("no input files")
 	}
-	var all []*geo.Feature
+	var all, unnamed []*geo.Feature
 	for _, path := range fs.Args() {
 		fsIn, err := reader.ReadFile(path)
 		if err != nil {
@@ -48,11 +48,14 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error
 				}
 				f.ID = id
 			} else if f.ID == "" {
-				f.ID = strconv.Itoa(len(all) + 1)
+				unnamed = append(unnamed, f) // numbered below
 			}
 			// Checked here as well as in the store so that the error names
 			// the file; the store only sees one batch.
 			if _, _, _, err := valid.Repair(f); err != nil {
+				if f.ID == "" {
+					return fmt.Errorf("%s: feature %d: %w", path, i+1, err)
+				}
 				return fmt.Errorf("%s: feature %d (id %q): %w", path, i+1, f.ID, err)
 			}
 			all = append(all, f)
@@ -69,15 +72,42 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error
 		t = *coll
 	}
 	c := geo.Collection{ID: *coll, Title: t, SearchFields: []string{"name", "name_en", "name_kk", "name_ru", "title"}, Rank: 5}
+	next := 1 // the number of the first feature without an id
 	if old, err := st.Collection(*coll); err == nil {
 		c = old
 		if *title != "" {
 			c.Title = *title
 		}
+		if !*replace {
+			// Appending: number after the features already there, so
+			// that "1", "2", … do not replace those of an earlier import.
+			if next, err = nextNumber(st, *coll); err != nil {
+				return err
+			}
+		}
+	}
+	for i, f := range unnamed {
+		f.ID = strconv.Itoa(next + i)
 	}
 	if err := st.Import(c, all, *replace); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "imported %d features into %s\n", len(all), *coll)
 	return nil
+}
+
+// nextNumber is one more than the largest whole-number id in collection
+// (1 when there is none).
+func nextNumber(st *store.Store, collection string) (int, error) {
+	page, err := st.Items(collection, geo.Query{})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, f := range page.Features {
+		if v, err := strconv.Atoi(f.ID); err == nil && v > n {
+			n = v
+		}
+	}
+	return n + 1, nil
 }

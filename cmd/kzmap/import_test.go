@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"kzmap/geo"
 	"kzmap/geo/store"
 )
 
@@ -122,4 +123,36 @@ func TestImportShapefile(t *testing.T) {
 	f, err := st.Feature("d", "KZ471800")
 	require.NoError(t, err)
 	require.Equal(t, "Zhanaozen", f.Properties["ADM2_EN"])
+}
+
+// Features without ids are numbered; a second import into the same
+// collection numbers after the first instead of replacing its features,
+// unless --replace.
+func TestImportNumbersAfterExisting(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	file := filepath.Join(dir, "pts.geojson")
+	require.NoError(t, os.WriteFile(file, []byte(`{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"name":"P"},"geometry":{"type":"Point","coordinates":[70,45]}},
+{"type":"Feature","properties":{"name":"Q"},"geometry":{"type":"Point","coordinates":[71,45]}}]}`), 0o644))
+	ids := func() []string {
+		st, err := store.Open(db, nil)
+		require.NoError(t, err)
+		defer st.Close()
+		page, err := st.Items("pts", geo.Query{})
+		require.NoError(t, err)
+		var out []string
+		for _, f := range page.Features {
+			out = append(out, f.ID)
+		}
+		return out
+	}
+	for range 2 {
+		code, _, stderr := runKzmap(t, "import", "--collection", "pts", "--db", db, file)
+		require.Equal(t, 0, code, stderr)
+	}
+	require.ElementsMatch(t, []string{"1", "2", "3", "4"}, ids())
+	code, _, stderr := runKzmap(t, "import", "--collection", "pts", "--replace", "--db", db, file)
+	require.Equal(t, 0, code, stderr)
+	require.ElementsMatch(t, []string{"1", "2"}, ids())
 }
