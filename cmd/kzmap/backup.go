@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -70,8 +69,8 @@ func abs(p string) string {
 	return a
 }
 
-// fetchSnapshot downloads a server's snapshot into out, then checks it
-// opens as a store before renaming it into place.
+// fetchSnapshot downloads a server's snapshot and installs it at out as
+// store.Backup installs a copy (checked, synced, renamed into place).
 func fetchSnapshot(ctx context.Context, url, token, out string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -87,25 +86,9 @@ func fetchSnapshot(ctx context.Context, url, token, out string) (int64, error) {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 2048))
 		return 0, fmt.Errorf("%s: %s: %s", url, resp.Status, strings.TrimSpace(string(b)))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".tmp*")
+	info, err := store.InstallSnapshot(resp.Body, out, nil)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("the snapshot: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	n, err := io.Copy(tmp, resp.Body)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return 0, err
-	}
-	st, err := store.Open(tmp.Name(), nil)
-	if err != nil {
-		return 0, fmt.Errorf("the snapshot does not load: %w", err)
-	}
-	st.Close()
-	return n, os.Rename(tmp.Name(), out)
+	return info.Bytes, nil
 }

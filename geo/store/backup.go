@@ -43,15 +43,36 @@ func Backup(src, dst string, log *slog.Logger) (BackupInfo, error) {
 		return info, fmt.Errorf("store: backup: %w", err)
 	}
 	defer mem.Close()
+	torn := false
 	switch err := mem.Load(in); {
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		info.TornTail = true
+		torn = true
 	case errors.Is(err, buntdb.ErrInvalid):
 		return info, fmt.Errorf("store: backup: %s is corrupt (%w); it cannot be copied consistently", src, err)
 	case err != nil:
 		return info, fmt.Errorf("store: backup: reading %s: %w", src, err)
 	}
 
+	info, err = install(dst, mem.Save, log)
+	info.TornTail = torn
+	return info, err
+}
+
+// InstallSnapshot writes a database file read from r (a server's
+// /admin/snapshot) to dst as Backup writes its copy: checked by opening
+// it, synced, renamed into place, never left half-written.
+func InstallSnapshot(r io.Reader, dst string, log *slog.Logger) (BackupInfo, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return install(dst, func(w io.Writer) error { _, err := io.Copy(w, r); return err }, log)
+}
+
+// install writes a database file to a temporary file beside dst with
+// write, checks it by opening it as a store (Open recovers what a batch
+// write caught half-way left), syncs it and renames it to dst.
+func install(dst string, write func(io.Writer) error, log *slog.Logger) (BackupInfo, error) {
+	var info BackupInfo
 	tmp, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".tmp*")
 	if err != nil {
 		return info, fmt.Errorf("store: backup: %w", err)
@@ -63,7 +84,7 @@ func Backup(src, dst string, log *slog.Logger) (BackupInfo, error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err := mem.Save(tmp); err != nil {
+	if err := write(tmp); err != nil {
 		return info, fmt.Errorf("store: backup: writing %s: %w", tmp.Name(), err)
 	}
 	if err := tmp.Close(); err != nil {
@@ -71,6 +92,7 @@ func Backup(src, dst string, log *slog.Logger) (BackupInfo, error) {
 	}
 	// Check the copy the way the server will read it.
 	st, err := Open(tmp.Name(), log)
+	defer os.Remove(tmp.Name() + ".lock") // Open's lock file (see lockFile)
 	if err != nil {
 		return info, fmt.Errorf("store: backup: the copy does not load: %w", err)
 	}
@@ -79,8 +101,7 @@ func Backup(src, dst string, log *slog.Logger) (BackupInfo, error) {
 		info.Collections++
 		info.Features += c.Count
 	}
-	err = st.Close()
-	if err != nil {
+	if err := st.Close(); err != nil {
 		return info, fmt.Errorf("store: backup: checking the copy: %w", err)
 	}
 	if err := syncFile(tmp.Name()); err != nil {

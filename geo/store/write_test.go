@@ -198,6 +198,21 @@ func TestSnapshotAndBackup(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "never.db")); !os.IsNotExist(err) {
 		t.Errorf("dst exists after a failed backup: %v", err)
 	}
+	// A snapshot installed as `kzmap backup --url` does.
+	inst := filepath.Join(dir, "installed.db")
+	if info, err := InstallSnapshot(bytes.NewReader(buf.Bytes()), inst, nil); err != nil || info.Features != 3 {
+		t.Errorf("InstallSnapshot: %+v, %v", info, err)
+	}
+	if _, err := InstallSnapshot(strings.NewReader("garbage\r\n"), filepath.Join(dir, "never2.db"), nil); err == nil {
+		t.Error("InstallSnapshot took garbage")
+	}
+	// Nothing is left behind by the temporary copies (nor their locks).
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
 	s.Close()
 }
 
