@@ -94,4 +94,3 @@ func reqLog(c echo.Context) *slog.Logger {
 	c.Set(logKey, l)
 	return l
 }
-
