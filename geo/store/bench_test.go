@@ -8,13 +8,14 @@ import (
 	"github.com/paulmach/orb"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/bench"
 	"kzmap/geo/internal/geokz"
 )
 
 // workloadPoints returns the 100,000 benchmark points, or as many seeded
 // random points in the districts' bound when the workload is absent.
 func workloadPoints(b *testing.B, s *Store) []orb.Point {
-	_, workload := benchDirs()
+	_, workload := bench.Dirs()
 	var pts []orb.Point
 	rows, _ := parseCSVFloats(filepath.Join(workload, "points.csv"))
 	for _, p := range rows {
@@ -65,7 +66,7 @@ func BenchmarkLookupDistrictsBuntDB(b *testing.B) {
 func BenchmarkItemsBBox(b *testing.B) {
 	s := openMem(b)
 	importDistricts(b, s)
-	_, workload := benchDirs()
+	_, workload := bench.Dirs()
 	var boxes []orb.Bound
 	rows, _ := parseCSVFloats(filepath.Join(workload, "bboxes.csv"))
 	for _, v := range rows {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,20 +47,6 @@ func repaired(tb testing.TB, fs []*geo.Feature) map[string]orb.Geometry {
 		out[f.ID] = g
 	}
 	return out
-}
-
-// benchDirs are the results and workload folders of ../shared/bench, named
-// as make bench names them (BENCH_OUT, WORKLOAD).
-func benchDirs() (results, workload string) {
-	results = os.Getenv("BENCH_OUT")
-	if results == "" {
-		results = filepath.Join(os.TempDir(), "kzmap-bench", "results")
-	}
-	workload = os.Getenv("WORKLOAD")
-	if workload == "" {
-		workload = filepath.Join(filepath.Dir(results), "workload")
-	}
-	return results, workload
 }
 
 // readCSVFloats reads lines of comma-separated numbers, skipping the test

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/bench"
 )
 
 // readResults reads a PostGIS result file of /work/shared/bench/postgis.sh:
@@ -19,7 +20,7 @@ import (
 // last column holds the P-codes (sep-separated, empty for none).
 func readResults(t *testing.T, name, sep string) [][]string {
 	t.Helper()
-	results, _ := benchDirs()
+	results, _ := bench.Dirs()
 	f, err := os.Open(filepath.Join(results, name))
 	if err != nil {
 		t.Skipf("PostGIS results absent (run shared/bench/postgis.sh): %v", err)
@@ -48,7 +49,7 @@ func readResults(t *testing.T, name, sep string) [][]string {
 // districts found are exactly PostGIS's ST_Intersects answer.
 func TestLookupMatchesPostGIS(t *testing.T) {
 	want := readResults(t, "pip_adm2.csv", ";")
-	_, workload := benchDirs()
+	_, workload := bench.Dirs()
 	pts := readCSVFloats(t, filepath.Join(workload, "points.csv"))
 	if len(pts) != len(want) {
 		t.Fatalf("%d points, %d answers", len(pts), len(want))
@@ -75,7 +76,7 @@ func TestLookupMatchesPostGIS(t *testing.T) {
 // are exactly PostGIS's ST_Intersects(geom, ST_MakeEnvelope(...)).
 func TestBBoxMatchesPostGIS(t *testing.T) {
 	want := readResults(t, "bbox_adm2.csv", " ")
-	_, workload := benchDirs()
+	_, workload := bench.Dirs()
 	boxes := readCSVFloats(t, filepath.Join(workload, "bboxes.csv"))
 	if len(boxes) != len(want) {
 		t.Fatalf("%d boxes, %d answers", len(boxes), len(want))

@@ -13,27 +13,14 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/bench"
 	"kzmap/geo/tiles/internal/tiletest"
 )
-
-// benchDirs are the results and workload folders of ../shared/bench, named
-// as make bench names them (BENCH_OUT, WORKLOAD).
-func benchDirs() (results, workload string) {
-	results = os.Getenv("BENCH_OUT")
-	if results == "" {
-		results = filepath.Join(os.TempDir(), "kzmap-bench", "results")
-	}
-	workload = os.Getenv("WORKLOAD")
-	if workload == "" {
-		workload = filepath.Join(filepath.Dir(results), "workload")
-	}
-	return results, workload
-}
 
 // workload reads the 715 tiles of the shared benchmark workload.
 func workload(tb testing.TB) []maptile.Tile {
 	tb.Helper()
-	_, wl := benchDirs()
+	_, wl := bench.Dirs()
 	f, err := os.Open(filepath.Join(wl, "tiles.txt"))
 	if err != nil {
 		tb.Skipf("no tile workload (run /work/shared/bench/gen.py): %v", err)
@@ -110,7 +97,7 @@ func TestSizesAgainstPostGIS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	results, _ := benchDirs()
+	results, _ := bench.Dirs()
 	dir := filepath.Join(results, "tiles", "adm2")
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("no PostGIS tiles: %v", err)
