@@ -46,11 +46,22 @@ test: data assets
 	$(GO) test -count=1 -timeout 20m ./...
 
 # Every fuzz target of every package, FUZZTIME each (the seed corpora also run in `make test`).
+# Go 1.26's fuzzer can fail a run with a bare "context deadline exceeded" as
+# FUZZTIME ends (golang/go#75804, fixed in Go 1.27): such a run, with no
+# failing input written and no panic, is reported and not counted as a finding.
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 	  list=$$($(GO) test -list '^Fuzz' $$pkg); \
 	  for t in $$(echo "$$list" | grep '^Fuzz' || true); do \
-	    echo "fuzz $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	    echo "fuzz $$pkg $$t"; \
+	    if out=$$($(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg 2>&1); then \
+	      echo "$$out" | tail -n 1; \
+	    else \
+	      echo "$$out"; \
+	      if echo "$$out" | grep -q 'context deadline exceeded' && ! echo "$$out" | grep -qE 'Failing input written|panic:'; then \
+	        echo "fuzz: $$t: Go's end-of-fuzztime race (golang/go#75804), no failing input: not a finding"; \
+	      else exit 1; fi; \
+	    fi; \
 	  done; \
 	done
 
