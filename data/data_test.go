@@ -34,11 +34,16 @@ var (
 	precisions = set("place", "city", "region", "country")
 	evidences  = set("reported", "none produced")
 	// figures are the integer properties events may carry.
-	figures = set("killed", "children_killed", "detained", "troops", "regions")
+	figures = set("killed", "children_killed", "detained", "troops", "other_regions")
 	// known lists every property an event may have, so a typo cannot hide.
-	known = set("date", "date_end", "date_note", "kind", "title", "description", "place",
-		"precision", "region", "claimed_by", "evidence", "source",
-		"killed", "children_killed", "detained", "troops", "regions")
+	known = set("date", "date_end", "date_note", "kind", "title", "description", "quote",
+		"place", "place_note", "precision", "region", "claimed_by", "evidence", "source",
+		"killed", "children_killed", "detained", "troops", "other_regions")
+	// sourceKeys lists every member of an event's source.
+	sourceKeys = set("title", "publisher", "date", "url", "url_title")
+	// homePage is where the source links: the saved text of the article does
+	// not give the article's own address.
+	homePage = "https://www.rferl.org/"
 )
 
 func set(ss ...string) map[string]bool {
@@ -141,6 +146,18 @@ func TestEventsSchema(t *testing.T) {
 			if src["title"] != articleTitle || src["publisher"] != "RFE/RL" || src["date"] != lastDay || !strings.HasPrefix(src["url"], "https://www.rferl.org/") {
 				t.Errorf("source %v does not cite the article", src)
 			}
+			for k := range src {
+				if !sourceKeys[k] {
+					t.Errorf("source: unknown member %q", k)
+				}
+			}
+			// The link's text says what the link is: the home page is not the article.
+			if ut := src["url_title"]; ut == "" || ut == src["title"] || (src["url"] == homePage && !strings.Contains(ut, "home page")) {
+				t.Errorf("source url_title %q does not say what %s is", ut, src["url"])
+			}
+			if strings.TrimSpace(e.str("quote")) == "" {
+				t.Error("quote missing: the article's sentence that reports the event")
+			}
 
 			prec := e.str("precision")
 			if !precisions[prec] {
@@ -205,7 +222,7 @@ func checkPoint(t *testing.T, raw json.RawMessage) {
 }
 
 func TestEventsFigures(t *testing.T) {
-	want := map[string]int{"killed": 164, "children_killed": 3, "detained": 7939, "troops": 2050, "regions": 11}
+	want := map[string]int{"killed": 164, "children_killed": 3, "detained": 7939, "troops": 2050, "other_regions": 11}
 	got := map[string][]int{}
 	for _, e := range readEvents(t) {
 		for k := range figures {
@@ -297,13 +314,13 @@ func TestEventsSupportedByArticle(t *testing.T) {
 			if e.has("claimed_by") && !strings.Contains(article, strings.ToLower(e.str("claimed_by"))) {
 				t.Errorf("claimed_by %q not named in the article", e.str("claimed_by"))
 			}
-			// An event with one date is dated by the article: "January N" appears in it.
-			if !e.has("date_end") {
-				d, _ := time.Parse(time.DateOnly, e.str("date"))
-				if day := fmt.Sprintf("january %d", d.Day()); !strings.Contains(article, day) {
-					t.Errorf("date %s: the article never mentions %q", e.str("date"), day)
-				}
+			if q := normalizeText(e.str("quote")); !strings.Contains(article, q) {
+				t.Errorf("quote %q is not a sentence of the article", e.str("quote"))
 			}
+			for _, k := range []string{"date_note", "place_note"} {
+				supported(t, k, e.str(k), article)
+			}
+			checkDay(t, e)
 			for k := range figures {
 				raw, ok := e.Properties[k]
 				if !ok {
@@ -326,6 +343,30 @@ func TestEventsSupportedByArticle(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkDay checks how a single-day event's date was reached: the sentence
+// the event quotes gives the day ("January N"), or the date is inferred and
+// its date_note says so and names the day.
+func checkDay(t *testing.T, e event) {
+	t.Helper()
+	if e.has("date_end") {
+		return
+	}
+	d, _ := time.Parse(time.DateOnly, e.str("date"))
+	day := fmt.Sprintf("january %d", d.Day())
+	inQuote := regexp.MustCompile(`\b` + day + `\b`).MatchString(normalizeText(e.str("quote")))
+	note := normalizeText(e.str("date_note"))
+	switch {
+	case inQuote:
+	case note == "":
+		t.Errorf("date %s: the quoted sentence does not give %q and there is no date_note", e.str("date"), day)
+	case !strings.Contains(note, "inferred"):
+		t.Errorf("date %s: not in the quoted sentence, but date_note %q does not say it is inferred", e.str("date"), e.str("date_note"))
+	}
+	if note != "" && !regexp.MustCompile(`\b`+day+`\b`).MatchString(note) {
+		t.Errorf("date %s: date_note %q does not name %q", e.str("date"), e.str("date_note"), day)
 	}
 }
 
@@ -421,4 +462,54 @@ func TestAliasesCoverGeokz(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestEventsNoStrongerThanSource checks the events issue 11 named: wording
+// and figures that say no more than the article does.
+func TestEventsNoStrongerThanSource(t *testing.T) {
+	byID := map[string]event{}
+	for _, e := range readEvents(t) {
+		byID[e.ID] = e
+	}
+	lower := func(e event, k string) string { return strings.ToLower(e.str(k)) }
+
+	t.Run("e23 other regions are not named", func(t *testing.T) {
+		e := byID["e23"]
+		if string(e.Properties["other_regions"]) != "11" || e.has("regions") {
+			t.Errorf("want other_regions 11 and no regions, got %s / %s", e.Properties["other_regions"], e.Properties["regions"])
+		}
+		for k, raw := range e.Properties {
+			if strings.Contains(strings.ToLower(string(raw)), "named") {
+				t.Errorf("%s says the regions are named: %s", k, raw)
+			}
+		}
+	})
+	t.Run("e03 scope and motive are Quanyshalin's", func(t *testing.T) {
+		e := byID["e03"]
+		if !regexp.MustCompile(`^quanyshalin (says|said|told)\b`).MatchString(lower(e, "title")) {
+			t.Errorf("title %q does not attribute the switch-off to Quanyshalin", e.str("title"))
+		}
+	})
+	t.Run("e27 is the Zhambyl statement", func(t *testing.T) {
+		e := byID["e27"]
+		if e.str("date") != lastDay || e.has("date_end") || e.str("kind") != "statement" {
+			t.Errorf("date %s–%s kind %q: want the statement of %s", e.str("date"), e.str("date_end"), e.str("kind"), lastDay)
+		}
+		if !strings.HasPrefix(lower(e, "title"), "zhambyl authorities say") {
+			t.Errorf("title %q: want the authorities' statement", e.str("title"))
+		}
+		if n := lower(e, "place_note"); !strings.Contains(n, "authorities") || !strings.Contains(n, "does not say where he was found") {
+			t.Errorf("place_note %q: want Zhambyl as the authorities' place, not where he was found", e.str("place_note"))
+		}
+		if !strings.Contains(lower(e, "date_note"), "does not say on which day he was found") {
+			t.Errorf("date_note %q: want the day of finding left open", e.str("date_note"))
+		}
+	})
+	t.Run("inferred days say so", func(t *testing.T) {
+		for _, id := range []string{"e02", "e17", "e21", "e22", "e23"} {
+			if !strings.Contains(lower(byID[id], "date_note"), "inferred") {
+				t.Errorf("%s: date_note %q does not say the date is inferred", id, byID[id].str("date_note"))
+			}
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 )
 
@@ -16,7 +17,9 @@ var ErrAliases = errors.New("names: invalid aliases")
 type Group struct {
 	// ID names the group in error messages and tests ("mangystau").
 	ID string `json:"id"`
-	// Kind is informative only: region, city, centre, person, …
+	// Kind is region, city, centre, person, …; region, city and centre also
+	// tell search which of two places sharing a key a bare name means
+	// ("Almaty" is the city, "Almaty Region" the region).
 	Kind string `json:"kind,omitempty"`
 	// Names are interchangeable: a query for any finds every other.
 	Names []string `json:"names"`
@@ -36,6 +39,9 @@ type Aliases struct {
 	former  map[string][]int
 	// keys holds each group's current-name keys, deduplicated.
 	keys [][]string
+	// bare maps the key of a current name without kind words ("Almaty",
+	// not "Almaty Region" or "Алматинская") to the groups that hold it.
+	bare map[string][]int
 }
 
 type aliasesFile struct {
@@ -71,6 +77,7 @@ func ParseAliases(b []byte) (*Aliases, error) {
 		current: map[string][]int{},
 		former:  map[string][]int{},
 		keys:    make([][]string, len(f.Groups)),
+		bare:    map[string][]int{},
 	}
 	ids := map[string]int{}
 	for i, g := range f.Groups {
@@ -94,6 +101,9 @@ func ParseAliases(b []byte) (*Aliases, error) {
 				seen[k] = true
 				a.keys[i] = append(a.keys[i], k)
 				a.current[k] = append(a.current[k], i)
+			}
+			if nameKind(n) == "" && !slices.Contains(a.bare[k], i) {
+				a.bare[k] = append(a.bare[k], i)
 			}
 		}
 		for _, n := range g.Former {
@@ -143,6 +153,25 @@ func (a *Aliases) Expand(k string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// kind returns the kind of place (kindCity, kindRegion) that a bare name
+// with key k means in the groups: "Almaty" is a name of the city's group
+// only, its region's group holding "Almaty Region" and "Алматинская". It is
+// "" when no group holds such a bare name or the groups disagree.
+func (a *Aliases) kind(k string) string {
+	if a == nil {
+		return ""
+	}
+	kind := ""
+	for i, gi := range a.bare[k] {
+		gk := groupKind(a.groups[gi].Kind)
+		if i > 0 && gk != kind {
+			return ""
+		}
+		kind = gk
+	}
+	return kind
 }
 
 // Has reports whether some group names s, currently or formerly.

@@ -38,7 +38,10 @@ type name struct {
 type entry struct {
 	collection, id string
 	rank           int
-	names          []name
+	// kind is what the feature's names say it is (nameKind): the Almaty
+	// region's "Алматинская" makes it a region, "Almaty (city)" a city.
+	kind  string
+	names []name
 }
 
 // Index finds features by name. Search may run from many goroutines at once;
@@ -63,12 +66,16 @@ func entryKey(collection, id string) string { return collection + "\x00" + id }
 func (ix *Index) Add(collection string, rank int, id string, names ...string) {
 	e := &entry{collection: collection, id: id, rank: rank}
 	seen := map[string]bool{}
+	kinds := map[string]bool{}
 	for _, n := range names {
 		k := Key(n)
 		if k == "" || seen[n] {
 			continue
 		}
 		seen[n] = true
+		if nk := nameKind(n); nk != "" {
+			kinds[nk] = true
+		}
 		nm := name{text: n, lit: literal(n), key: k}
 		if toks := tokens(n); len(toks) > 1 {
 			for _, t := range toks {
@@ -78,6 +85,11 @@ func (ix *Index) Add(collection string, rank int, id string, names ...string) {
 			}
 		}
 		e.names = append(e.names, nm)
+	}
+	if len(kinds) == 1 {
+		for k := range kinds {
+			e.kind = k
+		}
 	}
 	ek := entryKey(collection, id)
 	ix.mu.Lock()
@@ -105,9 +117,10 @@ func (ix *Index) Len() int {
 
 // Search returns the features with a name matching q, best first: exact key
 // match, then alias match, then prefix, then substring; within a tier by
-// rank, then features with a name equal to q as typed (up to case), then
-// name, then id. Each feature appears once. limit <= 0 returns
-// every hit.
+// rank, then features of the kind q asks for (a city or a region, see
+// queryKind), then features with a name equal to q as typed (up to case),
+// then name, then id. Each feature appears once. limit <= 0 returns every
+// hit.
 func (ix *Index) Search(q string, limit int) []Hit {
 	qk := Key(q)
 	if qk == "" {
@@ -120,18 +133,22 @@ func (ix *Index) Search(q string, limit int) []Hit {
 	}
 	needles := append([]string{qk}, alts...)
 
-	// literal breaks ties between features of one rank whose keys match
-	// equally: "Almaty (city)" finds the city before the Almaty region.
+	// kind breaks ties between features of one rank whose keys match
+	// equally: "Almaty" and "Almaty (city)" find the city before the Almaty
+	// region, "Алматинская область" the region before the city. literal
+	// breaks the ties kind leaves.
+	kind := ix.queryKind(q, qk)
 	lq := literal(q)
 	type scored struct {
 		Hit
 		rank    int
+		fit     int
 		literal bool
 	}
 	var hits []scored
 	ix.mu.RLock()
 	for _, e := range ix.entries {
-		h := scored{Hit: Hit{Collection: e.collection, ID: e.id}, rank: e.rank}
+		h := scored{Hit: Hit{Collection: e.collection, ID: e.id}, rank: e.rank, fit: kindFit(kind, e.kind)}
 		for _, n := range e.names {
 			s := score(n, qk, altSet, needles)
 			if s > h.Score {
@@ -154,6 +171,8 @@ func (ix *Index) Search(q string, limit int) []Hit {
 			return a.Score > b.Score
 		case a.rank != b.rank:
 			return a.rank < b.rank
+		case a.fit != b.fit:
+			return a.fit > b.fit
 		case a.literal != b.literal:
 			return a.literal
 		case a.Name != b.Name:
@@ -171,6 +190,16 @@ func (ix *Index) Search(q string, limit int) []Hit {
 		out[i] = h.Hit
 	}
 	return out
+}
+
+// queryKind is the kind of place q asks for: what its own words say
+// ("Almaty Region", "Алматы қаласы"), else what the aliases say a bare name
+// with q's key qk means ("Almaty" is the city), else "".
+func (ix *Index) queryKind(q, qk string) string {
+	if k := nameKind(q); k != "" {
+		return k
+	}
+	return ix.aliases.kind(qk)
 }
 
 // literal is s as typed, up to case, Unicode normalisation and spacing.

@@ -66,6 +66,8 @@ func TestSearch(t *testing.T) {
 	ix := fixtureIndex(t)
 	mangystau := []ref{{"regions", "KZ47"}, {"regions-2024", "KZ47"}, {"districts", "KZ474600"}, {"events", "e01"}}
 	zhambyl := []ref{{"regions", "KZ31"}, {"regions-2024", "KZ31"}, {"districts", "KZ314000"}, {"centres", "taraz"}}
+	almaty := []ref{{"regions", "KZ75"}, {"regions", "KZ19"}}
+	almatyRegion := []ref{{"regions", "KZ19"}, {"regions", "KZ75"}}
 	tests := []struct {
 		name  string
 		q     string
@@ -90,7 +92,18 @@ func TestSearch(t *testing.T) {
 		{"Janaozen", "Janaozen", 0, []ref{{"districts", "KZ471800"}}, ScoreExact},
 		{"Aqtau", "Aqtau", 0, []ref{{"centres", "aktau"}}, ScoreExact},
 		{"Shevchenko is Aktau", "Shevchenko", 0, []ref{{"centres", "aktau"}}, ScoreAlias},
-		{"Alma-Ata", "Alma-Ata", 2, []ref{{"regions", "KZ19"}, {"regions", "KZ75"}}, ScoreExact},
+		// Almaty city and the Almaty region share a key: a bare name is the
+		// city, the region is named as one, and each still finds the other.
+		{"Alma-Ata is the city", "Alma-Ata", 2, almaty, ScoreExact},
+		{"Almaty is the city, then the region", "Almaty", 0, almaty, ScoreExact},
+		{"Алматы is the city, then the region", "Алматы", 0, almaty, ScoreExact},
+		{"Almaty (city)", "Almaty (city)", 0, almaty, ScoreExact},
+		{"Алматы қаласы", "Алматы қаласы", 0, almaty, ScoreExact},
+		{"Алматинская область is the region", "Алматинская область", 0, almatyRegion, ScoreExact},
+		{"Алматинская is the region", "Алматинская", 0, almatyRegion, ScoreExact},
+		{"Almaty Region", "Almaty Region", 0, almatyRegion, ScoreExact},
+		{"Almaty oblast", "Almaty oblast", 0, almatyRegion, ScoreExact},
+		{"Алматы облысы", "Алматы облысы", 0, almatyRegion, ScoreExact},
 		{"prefix", "Mang", 2, mangystau[:2], ScorePrefix},
 		{"prefix in Cyrillic", "Манг", 2, mangystau[:2], ScorePrefix},
 		{"substring", "ghystau", 1, mangystau[:1], ScoreSubstring},
@@ -272,7 +285,12 @@ func TestSearchGeokz(t *testing.T) {
 		{"Jetisu", "regions-2024", "KZ33"},
 		{"Abai", "regions-2024", "KZ10"},
 		{"Almaty (city)", "regions", "KZ75"},
-		{"Almaty", "regions", "KZ19"},
+		{"Almaty", "regions", "KZ75"},
+		{"Алматы", "regions", "KZ75"},
+		{"Almaty Region", "regions", "KZ19"},
+		{"Almaty oblast", "regions", "KZ19"},
+		{"Алматинская область", "regions", "KZ19"},
+		{"Алматы облысы", "regions", "KZ19"},
 		{"Öskemen", "districts", "KZ631000"},
 		{"Ust-Kamenogorsk", "districts", "KZ631000"},
 		{"Kokchetav", "districts", "KZ111000"},
@@ -282,6 +300,15 @@ func TestSearchGeokz(t *testing.T) {
 		hs := ix.Search(tc.q, 1)
 		if len(hs) != 1 || hs[0].Collection != tc.coll || hs[0].ID != tc.id {
 			t.Errorf("Search(%q) = %v, want %s/%s first", tc.q, hs, tc.coll, tc.id)
+		}
+	}
+	// Almaty city and region are separate hits, in the order the query asks.
+	for q, want := range map[string][]ref{
+		"Almaty":              {{"regions", "KZ75"}, {"regions", "KZ19"}},
+		"Алматинская область": {{"regions", "KZ19"}, {"regions", "KZ75"}},
+	} {
+		if got := refs(ix.Search(q, 2)); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Search(%q, 2) = %v, want %v", q, got, want)
 		}
 	}
 	// Astana also finds the 2018 region under its name of the time.

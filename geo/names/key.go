@@ -43,24 +43,27 @@ var latin = map[rune]string{
 }
 
 // stopwords are generic words that name the kind of a place rather than the
-// place: "Almaty oblast", "Алматинская область" and "Almaty (city)" all mean
-// Almaty. They are compared after transliteration and folding.
-var stopwords = map[string]bool{}
+// place: "Almaty oblast", "Алматинская область" and "Almaty (city)" all have
+// Almaty's key. They are compared after transliteration and folding; each
+// maps to the kind it names (see nameKind).
+var stopwords = map[string]string{}
 
 // suffixes are Russian adjectival endings of region names (Алматинская →
 // Almaty, Жамбылская → Zhambyl) in folded form, longest first; init fills it.
 var suffixes []string
 
 func init() {
-	for _, w := range []string{
-		"oblast", "oblasti", "oblys", "oblysy", "obl", "region", "regional",
-		"province", "city", "district", "audany", "audan", "rayon", "raion",
-		"kala", "kalasy", "qala", "gorod", "town",
-		"область", "облысы", "обл", "қала", "қаласы", "город", "ауданы",
-		"аудан", "район",
+	for kind, ws := range map[string][]string{
+		kindRegion: {"oblast", "oblasti", "oblys", "oblysy", "obl", "region", "regional",
+			"province", "district", "audany", "audan", "rayon", "raion",
+			"область", "облысы", "обл", "ауданы", "аудан", "район"},
+		kindCity: {"city", "kala", "kalasy", "qala", "gorod", "town",
+			"қала", "қаласы", "город"},
 	} {
-		for _, t := range tokens(w) {
-			stopwords[fold(t)] = true
+		for _, w := range ws {
+			for _, t := range tokens(w) {
+				stopwords[fold(t)] = kind
+			}
 		}
 	}
 	seen := map[string]bool{}
@@ -118,7 +121,7 @@ func key(s string) string {
 	// Generic words go only when something else is left: "City" alone is a name.
 	kept := folded[:0:0]
 	for _, f := range folded {
-		if !stopwords[f] {
+		if stopwords[f] == "" {
 			kept = append(kept, f)
 		}
 	}
@@ -260,12 +263,7 @@ func collapseOnce(s string) string {
 // dropping them would leave fewer than minStem letters: Abay stays "abai",
 // not "ab", which would match half the country as a substring.
 func stem(w string) string {
-	for _, suf := range suffixes {
-		if len(w) >= len(suf)+minStem && strings.HasSuffix(w, suf) {
-			w = w[:len(w)-len(suf)]
-			break
-		}
-	}
+	w = w[:len(w)-len(adjectiveEnding(w))]
 	s := w
 	for len(s) > 0 && isVowel(s[len(s)-1]) {
 		s = s[:len(s)-1]
@@ -274,6 +272,17 @@ func stem(w string) string {
 		return w
 	}
 	return s
+}
+
+// adjectiveEnding returns the Russian adjectival ending of the folded word w,
+// or "" when it has none or dropping it would leave fewer than minStem letters.
+func adjectiveEnding(w string) string {
+	for _, suf := range suffixes {
+		if len(w) >= len(suf)+minStem && strings.HasSuffix(w, suf) {
+			return suf
+		}
+	}
+	return ""
 }
 
 // minStem is the shortest stem that stem cuts a word down to.
