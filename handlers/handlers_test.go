@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"kzmap/geo"
 )
@@ -173,6 +175,40 @@ func TestRoutes(t *testing.T) {
 				t.Error("no score")
 			}
 		}},
+		{"search geometry bbox", "/search?q=beta&geometry=bbox", nil, 200, "application/geo+json", func(t *testing.T, b []byte) {
+			var f struct {
+				Features []struct {
+					ID       string          `json:"id"`
+					BBox     []float64       `json:"bbox"`
+					Geometry json.RawMessage `json:"geometry"`
+				} `json:"features"`
+			}
+			mustJSON(t, b, &f)
+			if len(f.Features) != 1 || f.Features[0].ID != "KZ02" || string(f.Features[0].Geometry) != "null" || len(f.Features[0].BBox) != 4 {
+				t.Fatalf("got %s", clip(string(b)))
+			}
+			full, err := geojson.UnmarshalFeatureCollection(get(e, "/search?q=beta").Body.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			bb := full.Features[0].Geometry.Bound()
+			if want := []float64{bb.Min[0], bb.Min[1], bb.Max[0], bb.Max[1]}; !reflect.DeepEqual(f.Features[0].BBox, want) {
+				t.Errorf("bbox %v, want %v", f.Features[0].BBox, want)
+			}
+		}},
+		{"search geometry none", "/search?q=beta&geometry=none", nil, 200, "application/geo+json", func(t *testing.T, b []byte) {
+			if !strings.Contains(string(b), `"geometry":null`) || strings.Contains(string(b), `"bbox"`) || !strings.Contains(string(b), `"score"`) {
+				t.Errorf("got %s", clip(string(b)))
+			}
+		}},
+		{"search geometry full", "/search?q=beta&geometry=full", nil, 200, "application/geo+json", func(t *testing.T, b []byte) {
+			if !bytes.Equal(b[bytes.Index(b, []byte(`"features"`)):], func() []byte {
+				r := get(e, "/search?q=beta").Body.Bytes()
+				return r[bytes.Index(r, []byte(`"features"`)):]
+			}()) {
+				t.Error("geometry=full differs from the default")
+			}
+		}},
 		{"search html", "/search?q=District&f=html", nil, 200, "text/html", nil},
 		{"search limit clamped", "/search?q=District&limit=1000", nil, 200, "application/geo+json", func(t *testing.T, b []byte) {
 			var f fc
@@ -304,6 +340,8 @@ func TestBadInputs(t *testing.T) {
 		{"search limit 0", "", "/search?q=a&limit=0", 400, "limit"},
 		{"search limit abc", "", "/search?q=a&limit=abc", 400, "limit"},
 		{"search unknown param", "", "/search?q=a&bbox=1,2,3,4", 400, "bbox"},
+		{"search geometry unknown", "", "/search?q=a&geometry=outline", 400, "geometry"},
+		{"search geometry empty form", "", "/search?q=a&geometry=BBOX", 400, "geometry"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -770,7 +808,7 @@ func TestOpenAPI(t *testing.T) {
 				Explode *bool  `json:"explode"`
 				Schema  struct {
 					Type    string `json:"type"`
-					Default *int   `json:"default"`
+					Default any    `json:"default"`
 					Maximum *int   `json:"maximum"`
 				} `json:"schema"`
 			} `json:"parameters"`
@@ -782,7 +820,7 @@ func TestOpenAPI(t *testing.T) {
 	}
 	limit := doc.Components.Parameters["limit"]
 	if limit.Name != "limit" || limit.In != "query" || limit.Schema.Type != "integer" ||
-		limit.Schema.Default == nil || *limit.Schema.Default != 10 || limit.Schema.Maximum == nil || *limit.Schema.Maximum != 10000 {
+		limit.Schema.Default != float64(10) || limit.Schema.Maximum == nil || *limit.Schema.Maximum != 10000 {
 		t.Errorf("limit = %+v", limit)
 	}
 	for _, p := range []string{"bbox", "datetime", "offset", "properties", "f"} {

@@ -103,6 +103,19 @@ func parseItems(c echo.Context, col geo.Collection) (itemsRequest, error) {
 // featureCollection writes a GeoJSON FeatureCollection around features whose
 // encodings are computed once and reused: only the envelope is marshalled.
 func featureCollection(feats []*geo.Feature, keep []string, matched int, links []Link) ([]byte, error) {
+	enc := make([][]byte, len(feats))
+	for i, f := range feats {
+		if keep != nil {
+			enc[i] = f.Encode(keep)
+		} else {
+			enc[i] = f.GeoJSON()
+		}
+	}
+	return encodedCollection(enc, matched, links)
+}
+
+// encodedCollection is a FeatureCollection of features already encoded.
+func encodedCollection(feats [][]byte, matched int, links []Link) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(`{"type":"FeatureCollection"`)
 	if matched >= 0 {
@@ -124,11 +137,7 @@ func featureCollection(feats []*geo.Feature, keep []string, matched int, links [
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		if keep != nil {
-			buf.Write(f.Encode(keep))
-		} else {
-			buf.Write(f.GeoJSON())
-		}
+		buf.Write(f)
 	}
 	buf.WriteString("]}\n")
 	return buf.Bytes(), nil

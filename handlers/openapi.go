@@ -167,7 +167,7 @@ func (s *server) openAPIPaths() obj {
 			"tags": []string{"Search"}, "summary": "Features whose names match", "operationId": "search",
 			"description": "Across collections, best first; case-, diacritic- and transliteration-insensitive. " +
 				"Each feature's properties gain `collection` and `score`.",
-			"parameters": []obj{ref("parameters", "q"), ref("parameters", "searchLimit"), f},
+			"parameters": []obj{ref("parameters", "q"), ref("parameters", "searchLimit"), ref("parameters", "searchGeometry"), f},
 			"responses":  responses(jsonAnd("The matching features", ContentTypeGeoJSON, "featureCollection"), "400"),
 		}},
 	}
@@ -249,6 +249,8 @@ func components() obj {
 			"lat":   queryParam("lat", "Latitude, -90..90", true, obj{"type": "number", "minimum": -90, "maximum": 90}),
 			"q": queryParam("q", "Text to find in names", true,
 				obj{"type": "string", "minLength": 1, "maxLength": MaxQueryLen}),
+			"searchGeometry": queryParam("geometry", "`full`: each feature whole; `bbox`: its bounding box as the feature's `bbox` and a null geometry (small enough for search-as-you-type); `none`: no geometry.", false,
+				obj{"type": "string", "enum": []string{SearchGeometryFull, SearchGeometryBBox, SearchGeometryNone}, "default": SearchGeometryFull}),
 			"searchLimit": queryParam("limit", "At most this many features; larger values are clamped.", false,
 				obj{"type": "integer", "minimum": 1, "maximum": MaxSearchLimit, "default": DefaultSearchLimit}),
 		},

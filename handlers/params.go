@@ -352,6 +352,25 @@ func ParseProperties(s string) []string {
 	return keep
 }
 
+// Search geometry forms: the whole feature, only its bounding box (as the
+// feature's bbox member, geometry null), or neither.
+const (
+	SearchGeometryFull = "full"
+	SearchGeometryBBox = "bbox"
+	SearchGeometryNone = "none"
+)
+
+// ParseSearchGeometry reads /search's geometry parameter; empty means full.
+func ParseSearchGeometry(s string) (string, error) {
+	switch s {
+	case "", SearchGeometryFull:
+		return SearchGeometryFull, nil
+	case SearchGeometryBBox, SearchGeometryNone:
+		return s, nil
+	}
+	return "", paramErr("geometry", "must be full, bbox or none")
+}
+
 // ParseSearchQuery checks a search text: present, not blank, at most
 // MaxQueryLen characters, no control characters.
 func ParseSearchQuery(s string) (string, error) {

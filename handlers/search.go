@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"encoding/json"
 	"errors"
 	"maps"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/geojson"
 
 	"kzmap/geo"
 	"kzmap/geo/names"
@@ -25,7 +27,7 @@ func (s *server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := q.only("f", "limit", "q"); err != nil {
+	if err := q.only("f", "geometry", "limit", "q"); err != nil {
 		return err
 	}
 	f, err := negotiate(c, q)
@@ -40,11 +42,16 @@ func (s *server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	form, err := ParseSearchGeometry(q["geometry"])
+	if err != nil {
+		return err
+	}
 	var hits []SearchHit
 	if s.Names != nil {
 		hits = s.Names.Search(text, limit)
 	}
 	feats := make([]*geo.Feature, 0, len(hits))
+	encoded := make([][]byte, 0, len(hits))
 	for _, h := range hits {
 		if len(feats) == limit {
 			break
@@ -63,7 +70,12 @@ func (s *server) search(c echo.Context) error {
 		}
 		props["collection"] = h.Collection
 		props["score"] = h.Score
+		b, err := searchFeature(feat, props, form)
+		if err != nil {
+			return err
+		}
 		feats = append(feats, geo.NewFeature(feat.ID, feat.Geometry, props))
+		encoded = append(encoded, b)
 	}
 	req := c.Request()
 	b, path, raw := base(c), req.URL.EscapedPath(), req.URL.RawQuery
@@ -73,9 +85,27 @@ func (s *server) search(c echo.Context) error {
 		v := searchPage(b, text, feats, links)
 		return renderHTML(c, "search", v.Title, v)
 	}
-	body, err := featureCollection(feats, nil, -1, links)
+	body, err := encodedCollection(encoded, -1, links)
 	if err != nil {
 		return err
 	}
 	return writeGeoJSON(c, body)
+}
+
+// searchFeature encodes a hit in the given geometry form. The light forms
+// keep a search-as-you-type answer small (a region's full outline is tens of
+// kilobytes): bbox gives the geometry's bounding box as the feature's bbox
+// member (RFC 7946 §5) and a null geometry; none gives neither.
+func searchFeature(f *geo.Feature, props map[string]any, form string) ([]byte, error) {
+	gf := geojson.Feature{Type: "Feature", ID: f.ID, Properties: props}
+	switch form {
+	case SearchGeometryBBox:
+		if f.Geometry != nil {
+			gf.BBox = geojson.NewBBox(f.Geometry.Bound())
+		}
+	case SearchGeometryNone:
+	default:
+		gf.Geometry = f.Geometry
+	}
+	return json.Marshal(&gf)
 }
