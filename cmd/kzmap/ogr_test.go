@@ -23,7 +23,7 @@ func TestOgrinfo(t *testing.T) {
 
 	out, err := exec.Command(ogrinfo, "-ro", "-so", oapif).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	for _, id := range []string{"regions", "regions-2024", "districts", "centres", "events"} {
+	for _, id := range []string{"regions", "regions-2024", "districts", "districts-2024", "centres", "events"} {
 		assert.Contains(t, string(out), ": "+id+" (", "ogrinfo lists %s:\n%s", id, out)
 	}
 
@@ -33,7 +33,7 @@ func TestOgrinfo(t *testing.T) {
 	getJSON(t, srv.URL+"/collections/events/items?limit=1", &events)
 	require.Positive(t, events.NumberMatched)
 
-	counts := map[string]int{"regions": 17, "regions-2024": 20, "districts": 216, "centres": 21, "events": events.NumberMatched}
+	counts := map[string]int{"regions": 17, "regions-2024": 20, "districts": 216, "districts-2024": 224, "centres": 21, "events": events.NumberMatched}
 	for id, want := range counts {
 		out, err := exec.Command(ogrinfo, "-ro", "-so", oapif, id).CombinedOutput()
 		require.NoError(t, err, "%s", out)

@@ -30,8 +30,10 @@ const (
 	Regions     = "regions"
 	Regions2024 = "regions-2024"
 	Districts   = "districts"
-	Centres     = "centres"
-	Events      = "events"
+	// Districts2024 are the districts after the June 2022 reform.
+	Districts2024 = "districts-2024"
+	Centres       = "centres"
+	Events        = "events"
 )
 
 // Source file names inside the sources folder (make data puts them there).
@@ -40,6 +42,7 @@ const (
 	fileRegions     = "kaz_admbnda_adm1_2018.shp"
 	fileRegions2024 = "kaz_admbnda_adm1_2024.shp"
 	fileDistricts   = "kaz_admbnda_adm2_2018.shp"
+	fileDistricts24 = "kaz_admbnda_adm2_2024.shp"
 	fileCentres     = "kaz_admbnda_cnt1_2022.shp"
 )
 
@@ -58,7 +61,9 @@ type Built struct {
 }
 
 // IDs lists the default collections in import order.
-func IDs() []string { return []string{Regions, Regions2024, Districts, Centres, Events} }
+func IDs() []string {
+	return []string{Regions, Regions2024, Districts, Districts2024, Centres, Events}
+}
 
 // Build reads the boundary files in sourcesDir and the events GeoJSON and
 // returns the default collections.
@@ -86,6 +91,10 @@ func Build(sourcesDir string, eventsGeoJSON []byte) ([]Built, error) {
 	if err != nil {
 		return nil, err
 	}
+	adm2new, err := read(fileDistricts24)
+	if err != nil {
+		return nil, err
+	}
 	cnt, err := read(fileCentres)
 	if err != nil {
 		return nil, err
@@ -102,7 +111,8 @@ func Build(sourcesDir string, eventsGeoJSON []byte) ([]Built, error) {
 
 	regions := mapAll(adm1, func(f *geo.Feature) *geo.Feature { return region(f, isoByRegion, valid2018From, valid2018To) })
 	regions2024 := mapAll(adm1new, func(f *geo.Feature) *geo.Feature { return region(f, isoByRegion, valid2024From, "") })
-	districts := mapAll(adm2, district)
+	districts := mapAll(adm2, func(f *geo.Feature) *geo.Feature { return district(f, valid2018From, valid2018To) })
+	districts2024 := mapAll(adm2new, func(f *geo.Feature) *geo.Feature { return district(f, valid2024From, "") })
 	centres := mapAll(cnt, centre)
 
 	events, err := reader.ReadGeoJSON(strings.NewReader(string(eventsGeoJSON)), "events.geojson")
@@ -131,13 +141,17 @@ func Build(sourcesDir string, eventsGeoJSON []byte) ([]Built, error) {
 			Description: "Second-level units (districts and cities of regional significance) as they stood in January 2022.",
 			Attribution: BoundaryAttribution, TimeStart: "valid_from", TimeEnd: "valid_to",
 			SearchFields: nameFields, Rank: 3}, Features: districts},
+		{Collection: geo.Collection{ID: Districts2024, Title: "Districts of Kazakhstan after the June 2022 reform",
+			Description: "Second-level units (districts and cities of regional significance) from 8 June 2022, in the 20 regions of the reform.",
+			Attribution: BoundaryAttribution, TimeStart: "valid_from", TimeEnd: "valid_to",
+			SearchFields: nameFields, Rank: 4}, Features: districts2024},
 		{Collection: geo.Collection{ID: Centres, Title: "Regional administrative centres (2022 layout)",
 			Description: "The administrative centres of the regions after the 2022 reform, with the capital and the cities of republican significance.",
 			Attribution: BoundaryAttribution, SearchFields: nameFields, Rank: 2}, Features: centres},
 		{Collection: geo.Collection{ID: Events, Title: "Events of the January 2022 unrest",
 			Description: "Every event reported by RFE/RL on 10 January 2022, placed no more precisely than the article places it (see `precision`); claims made without evidence are marked `evidence: none produced`.",
 			Attribution: EventsAttribution, TimeStart: "date", TimeEnd: "date_end",
-			SearchFields: []string{"title", "place"}, Rank: 4}, Features: events},
+			SearchFields: []string{"title", "place"}, Rank: 5}, Features: events},
 	}, nil
 }
 
@@ -155,24 +169,33 @@ func Ensure(st geo.Writer, sourcesDir string, eventsGeoJSON []byte, log *slog.Lo
 	for _, c := range st.Collections() {
 		have[c.ID] = true
 	}
-	missing := false
+	var missing []string
 	for _, id := range IDs() {
 		if !have[id] {
-			missing = true
+			missing = append(missing, id)
 		}
 	}
-	if !missing {
+	if len(missing) == 0 {
 		return false, FixCounts(st, log)
 	}
 	built, err := Build(sourcesDir, eventsGeoJSON)
 	if err != nil {
 		return false, err
 	}
+	// Only the missing collections are imported: a database made by an
+	// earlier version keeps what it holds (events written since, say) and
+	// gains the collections added since.
 	for _, b := range built {
+		if have[b.Collection.ID] {
+			continue
+		}
 		if err := st.Import(b.Collection, b.Features, true); err != nil {
 			return false, fmt.Errorf("dataset: importing %s: %w", b.Collection.ID, err)
 		}
 		log.Info("imported collection", "collection", b.Collection.ID, "features", len(b.Features))
+	}
+	if len(missing) < len(IDs()) {
+		return true, FixCounts(st, log)
 	}
 	return true, nil
 }
@@ -237,7 +260,9 @@ func region(f *geo.Feature, iso map[string]string, from, to string) *geo.Feature
 	})
 }
 
-func district(f *geo.Feature) *geo.Feature {
+// district maps a geokz adm2 feature, in force from validFrom to validTo
+// ("" for still in force).
+func district(f *geo.Feature, validFrom, validTo string) *geo.Feature {
 	code := text(f, "ADM2_PCODE")
 	return geo.NewFeature(code, f.Geometry, map[string]any{
 		"code":        code,
@@ -247,8 +272,8 @@ func district(f *geo.Feature) *geo.Feature {
 		"kato":        text(f, "KATO"),
 		"region":      text(f, "ADM1_PCODE"),
 		"region_name": text(f, "ADM1_EN"),
-		"valid_from":  valid2018From,
-		"valid_to":    valid2018To,
+		"valid_from":  validFrom,
+		"valid_to":    nullable(validTo),
 	})
 }
 

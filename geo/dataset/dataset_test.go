@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -53,6 +54,7 @@ func TestCollectionsAsTheContractLists(t *testing.T) {
 		{Regions, 17, `^KZ\d\d$`, []string{"code", "name_en", "name_kk", "name_ru", "iso", "kato", "type", "valid_from", "valid_to", "events"}},
 		{Regions2024, 20, `^KZ\d\d$`, []string{"code", "name_en", "name_kk", "name_ru", "iso", "kato", "type", "valid_from", "valid_to", "events"}},
 		{Districts, 216, `^KZ\d{6}$`, []string{"code", "name_en", "name_kk", "name_ru", "region", "valid_from", "valid_to"}},
+		{Districts2024, 224, `^KZ\d{6}$`, []string{"code", "name_en", "name_kk", "name_ru", "region", "valid_from", "valid_to"}},
 		{Centres, 21, `^\d+$`, []string{"code", "name_en", "name_kk", "name_ru", "region"}},
 		{Events, 28, `^e\d\d$`, []string{"date", "kind", "title", "description", "place", "region", "source", "evidence", "precision"}},
 	}
@@ -80,6 +82,17 @@ func TestCollectionsAsTheContractLists(t *testing.T) {
 	}
 	for _, f := range m[Districts].Features {
 		require.Equal(t, f.ID[:4], f.Properties["region"], f.ID)
+		require.Equal(t, "2022-06-07", f.Properties["valid_to"], f.ID)
+	}
+	// Districts of today belong to the regions of today and are still in force.
+	regions2024 := map[string]bool{}
+	for _, f := range m[Regions2024].Features {
+		regions2024[f.ID] = true
+	}
+	for _, f := range m[Districts2024].Features {
+		require.True(t, regions2024[f.String("region")], "%s: region %v", f.ID, f.Properties["region"])
+		require.Equal(t, "2022-06-08", f.Properties["valid_from"], f.ID)
+		require.Nil(t, f.Properties["valid_to"], f.ID)
 	}
 	// The 2022 reform: Abay, Zhetysu and Ulytau exist only in the new layout.
 	names := func(id string) map[string]bool {
@@ -175,6 +188,14 @@ func TestEnsureImportsOnceAndIndexesNames(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, imported, "a store that holds the dataset is used as it is")
 
+	// Boundaries as of a date: 1 January 2024 is in the 2024 layout only.
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for id, want := range map[string]int{Districts: 0, Districts2024: 224, Regions: 0, Regions2024: 20} {
+		page, err := st.Items(id, geo.Query{Time: &geo.Interval{Start: day, End: day.Add(24*time.Hour - time.Nanosecond)}})
+		require.NoError(t, err)
+		require.Equal(t, want, page.Matched, id)
+	}
+
 	ix, err := SearchIndex(st, data.AliasesJSON)
 	require.NoError(t, err)
 	for q, want := range map[string]string{
@@ -190,6 +211,47 @@ func TestEnsureImportsOnceAndIndexesNames(t *testing.T) {
 		// Astana is the 2024 name, so the 2024 region may come first.
 		require.Contains(t, []string{Regions, Regions2024}, hits[0].Collection, q)
 	}
+}
+
+// A database made before a collection joined the dataset gains it and keeps
+// everything else as it is, writes included.
+func TestEnsureAddsOnlyMissingCollections(t *testing.T) {
+	st, err := store.Open(":memory:", nil)
+	require.NoError(t, err)
+	defer st.Close()
+	all, err := Build(sources(t), data.EventsGeoJSON)
+	require.NoError(t, err)
+	for _, b := range all {
+		if b.Collection.ID != Districts2024 {
+			require.NoError(t, st.Import(b.Collection, b.Features, true))
+		}
+	}
+	written := geo.NewFeature("e99", orb.Point{53.0, 44.0}, map[string]any{"title": "written after the import", "date": "2022-01-05"})
+	require.NoError(t, st.Put(Events, written))
+
+	imported, err := Ensure(st, sources(t), data.EventsGeoJSON, nil)
+	require.NoError(t, err)
+	require.True(t, imported)
+	c, err := st.Collection(Districts2024)
+	require.NoError(t, err)
+	require.Equal(t, 224, c.Count)
+	got, err := st.Feature(Events, "e99")
+	require.NoError(t, err, "a written event survives")
+	require.Equal(t, "written after the import", got.String("title"))
+	// Its region's count follows it (Mangystau).
+	r, err := st.Feature(Regions, "KZ47")
+	require.NoError(t, err)
+	want := 0
+	for _, b := range all {
+		if b.Collection.ID == Regions {
+			for _, f := range b.Features {
+				if f.ID == "KZ47" {
+					want = f.Properties["events"].(int) + 1
+				}
+			}
+		}
+	}
+	require.EqualValues(t, want, r.Properties["events"])
 }
 
 func TestMissingSources(t *testing.T) {
