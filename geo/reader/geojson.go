@@ -123,7 +123,8 @@ func DecodeGeoJSON(data []byte, opt GeoJSONOptions) (Document, error) {
 	if opt.CountFromOne {
 		d.first = 1
 	}
-	doc, err := d.document(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	doc, err := d.document(bytes.Trim(data, " \t\r\n"))
 	if err != nil {
 		return Document{}, err
 	}

@@ -37,7 +37,7 @@ func maySurrogate(data []byte) bool {
 		if k < 0 || k+4 > len(data) {
 			return false
 		}
-		if c, d := data[k+2], data[k+3]; (c == 'd' || c == 'D') && bytes.IndexByte([]byte("89abAB"), d) >= 0 {
+		if c, d := data[k+2], data[k+3]; (c == 'd' || c == 'D') && bytes.IndexByte([]byte("89abcdefABCDEF"), d) >= 0 {
 			return true
 		}
 		data = data[k+2:]
