@@ -8,7 +8,7 @@ import (
 )
 
 // maxBody is the largest request body accepted: Config.MaxBody, or
-// DefaultMaxBody (writebody.go: the contract's 10 MB).
+// DefaultMaxBody (writes.go: the contract's 10 MB).
 func (s *server) maxBody() int64 {
 	if s.MaxBody > 0 {
 		return s.MaxBody

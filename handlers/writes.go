@@ -21,6 +21,7 @@ import (
 	"kzmap/geo"
 	"kzmap/geo/changes"
 	"kzmap/geo/dataset"
+	"kzmap/geo/reader"
 )
 
 // Writes: OGC API – Features Part 4 (create, replace, delete), creating or
@@ -138,18 +139,26 @@ func (s *server) readBody(c echo.Context) ([]byte, error) {
 	return b, nil
 }
 
-// parseBody reads and validates a write body.
+// Defaults of the write limits (flags of kzmap serve).
+const (
+	DefaultMaxBody     = 10 << 20 // bytes of a write body
+	DefaultMaxVertices = 100_000  // positions of one feature's geometry
+)
+
+// parseBody reads a write body, a Feature or a FeatureCollection of
+// located features (reader.DecodeGeoJSON's strictest form); a fault is a
+// 400 naming the feature and member.
 func (s *server) parseBody(c echo.Context) ([]*geo.Feature, bool, error) {
 	b, err := s.readBody(c)
 	if err != nil {
 		return nil, false, err
 	}
-	fs, isColl, err := ParseWriteBody(b, WriteLimits{MaxVertices: s.MaxVertices})
-	var be *BodyError
-	if errors.As(err, &be) {
-		return nil, false, echo.NewHTTPError(http.StatusBadRequest, be.Detail()).SetInternal(err)
+	doc, err := reader.DecodeGeoJSON(b, reader.GeoJSONOptions{MaxVertices: s.MaxVertices})
+	var ge *reader.GeoJSONError
+	if errors.As(err, &ge) {
+		return nil, false, echo.NewHTTPError(http.StatusBadRequest, ge.Detail()).SetInternal(err)
 	}
-	return fs, isColl, err
+	return doc.Features, doc.Collection, err
 }
 
 // NewFeatureID returns an id for a feature posted without one: a UUID
@@ -241,7 +250,7 @@ func (s *server) replaceItem(c echo.Context) error {
 	if _, err := s.Store.Collection(coll); err != nil {
 		return storeErr(err, coll, "")
 	}
-	if why := badFeatureID(fid); why != "" {
+	if why := reader.BadFeatureID(fid); why != "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "feature id in the path: "+why)
 	}
 	fs, isColl, err := s.parseBody(c)

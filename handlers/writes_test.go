@@ -162,6 +162,35 @@ func TestWritesRefused(t *testing.T) {
 	}
 }
 
+// A title holding the bytes FF FE is refused naming the member, not stored
+// with U+FFFD in their place (encoding/json's reading).
+func TestWriteInvalidUTF8(t *testing.T) {
+	e, st, _ := newWriteServer(t, testToken)
+	bad := point("", 71.4, 51.1, `{"title":"`+"\xff\xfe"+`"}`)
+	for _, tc := range []struct{ name, method, target, body, detail string }{
+		{"POST a Feature", "POST", "/collections/events/items", bad, "properties.title: invalid UTF-8"},
+		{"POST a FeatureCollection", "POST", "/collections/events/items", `{"type":"FeatureCollection","features":[` + point("", 71, 51, "") + `,` + bad + `]}`, "feature 1: properties.title: invalid UTF-8"},
+		{"PUT", "PUT", "/collections/events/items/E01", bad, "properties.title: invalid UTF-8"},
+		{"escaped lone surrogate", "POST", "/collections/events/items", point("", 71, 51, `{"title":"\udcff"}`), "properties.title: invalid UTF-8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := write(e, tc.method, tc.target, tc.body)
+			if rec.Code != 400 {
+				t.Fatalf("status %d, want 400: %s", rec.Code, rec.Body)
+			}
+			if d := problemDetail(t, rec); !strings.Contains(d, tc.detail) {
+				t.Errorf("detail %q does not contain %q", d, tc.detail)
+			}
+		})
+	}
+	if c, _ := st.Collection("events"); c.Count != 12 {
+		t.Errorf("events count %d after refused writes", c.Count)
+	}
+	if f, err := st.Feature("events", "E01"); err != nil || strings.ContainsRune(fmt.Sprint(f.Properties), '\uFFFD') {
+		t.Errorf("E01 changed: %v %v", f, err)
+	}
+}
+
 func TestVertexLimit(t *testing.T) {
 	e, _, _ := newWriteServer(t, testToken, func(c *Config) { c.MaxVertices = 4 })
 	ring := `[[0,0],[1,0],[1,1],[0,1],[0,0]]`

@@ -177,6 +177,7 @@ func hostileRequests() []hostile {
 		write("latitude 95", "POST", items, 400, feature("60", "95"), auth...),
 		write("huge number", "POST", items, 400, feature("1e999", "45"), auth...),
 		write("invalid UTF-8 body", "PUT", items+"/KZ191000", 400, []byte("{\"type\":\"Feature\",\"properties\":{\"a\":\"\xff\"}"), auth...),
+		write("title bytes FF FE", "POST", items, 400, []byte(`{"type":"Feature","geometry":{"type":"Point","coordinates":[71,45]},"properties":{"title":"`+"\xff\xfe"+`"}}`), auth...),
 		write("deep nesting", "POST", items, 400, []byte(strings.Repeat("[", 100000)), auth...),
 		write("delete unknown feature", "DELETE", items+"/NOPE", 404, nil, "Authorization", "Bearer "+hostileToken),
 		write("post to unknown collection", "POST", "/collections/nope/items", 404, feature("60", "45"), auth...),

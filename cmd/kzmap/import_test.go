@@ -71,6 +71,10 @@ func TestImportAllOrNothing(t *testing.T) {
 		{"zero-area polygon", write("flat.geojson", `{"type":"FeatureCollection","features":[
 			{"type":"Feature","id":"f","properties":{},"geometry":{"type":"Polygon","coordinates":[[[70,45],[71,45],[72,45],[70,45]]]}}]}`),
 			[]string{"flat.geojson", "feature 1"}},
+		{"title not UTF-8", write("utf8.geojson", `{"type":"FeatureCollection","features":[
+			{"type":"Feature","id":"g","properties":{},"geometry":{"type":"Point","coordinates":[70.5,45.2]}},
+			{"type":"Feature","id":"h","properties":{"title":"`+"\xff\xfe"+`"},"geometry":{"type":"Point","coordinates":[70.5,45.2]}}]}`),
+			[]string{"utf8.geojson", "feature 2: properties.title: invalid UTF-8"}},
 		{"not JSON", write("junk.geojson", `{"type":"FeatureCollection","features":[`), []string{"junk.geojson"}},
 		{"truncated shapefile", write("cut.shp", string(shp[:len(shp)/2])), []string{"cut.shp"}},
 		{"missing file", filepath.Join(dir, "nope.geojson"), []string{"nope.geojson"}},

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"golang.org/x/text/encoding/charmap"
@@ -29,6 +30,29 @@ var geojsonSeeds = map[string]string{
 	"unclosed":   `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}`,
 	"short":      `{"type":"LineString","coordinates":[[1],[2,3]]}`,
 	"bad-syntax": `{"type":"FeatureCollection","features":[{"type":"Feature",`,
+	"bad-utf8":   `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"title":"` + "\xff\xfe" + `"},"geometry":null}]}`,
+}
+
+// writeSeeds are write bodies for FuzzDecodeGeoJSON, read with the strict
+// options; the names ending in "ok" are accepted.
+var writeSeeds = map[string]string{
+	"feature_point_ok": `{"type":"Feature","id":"E1","geometry":{"type":"Point","coordinates":[76.9,43.2]},"properties":{"date":"2022-01-05","kind":"protest"}}`,
+	"collection_polygon_ok": `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[50,40],[60,40],[60,50],[50,50],[50,40]],` +
+		`[[52,42],[52,44],[54,44],[52,42]]]},"properties":null}]}`,
+	"collection_ids_ok": `{"type":"FeatureCollection","features":[{"type":"Feature","id":3,"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]]},"properties":{}},` +
+		`{"type":"Feature","id":"4","geometry":{"type":"MultiLineString","coordinates":[[[1,2],[3,4,5]]]},"properties":{"o":{"k":[1,"\u00e9"]}}}]}`,
+	"geometry_collection_ok": `{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[{"type":"LineString","coordinates":[[1,2],[3,4]]},{"type":"MultiPoint","coordinates":[[1,2]]}]}}`,
+	"deep_properties_ok":     `{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]},"properties":{"a":[[[[[[[[{"b":null}]]]]]]]]}}`,
+	"latitude_91":            `{"type":"Feature","geometry":{"type":"Point","coordinates":[10,91]}}`,
+	"huge_number":            `{"type":"Feature","geometry":{"type":"Point","coordinates":[1e999,2]}}`,
+	"nested_collection":      `{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]}]}]}}`,
+	"unclosed_ring":          `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}`,
+	"null_geometry":          `{"type":"Feature","geometry":null,"properties":{}}`,
+	"title_ff_fe":            `{"type":"Feature","geometry":{"type":"Point","coordinates":[71.4,51.1]},"properties":{"title":"` + "\xff\xfe" + `"}}`,
+	"lone_surrogate_key":     `{"type":"Feature","geometry":{"type":"Point","coordinates":[71.4,51.1]},"properties":{"\udc00":1}}`,
+	"repeated_id":            `{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[1,2]}},{"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[1,2]}}]}`,
+	"array":                  `[]`,
+	"null":                   `null`,
 }
 
 // shapefileSeed is one FuzzReadShapefile input: .shp, .shx (empty when
@@ -81,6 +105,9 @@ func TestFuzzSeedCorpus(t *testing.T) {
 	for name, s := range geojsonSeeds {
 		want[filepath.Join("FuzzReadGeoJSON", name)] = fuzzFile([]byte(s))
 	}
+	for name, s := range writeSeeds {
+		want[filepath.Join("FuzzDecodeGeoJSON", name)] = fuzzFile([]byte(s))
+	}
 	for name, s := range shapefileSeeds() {
 		want[filepath.Join("FuzzReadShapefile", name)] = fuzzFile(s.shp, s.shx, s.dbf, s.cpg)
 	}
@@ -107,8 +134,14 @@ func TestFuzzSeedCorpus(t *testing.T) {
 func TestFuzzSeedsDecode(t *testing.T) {
 	for name, s := range geojsonSeeds {
 		_, err := ReadGeoJSON(strings.NewReader(s), name)
-		if bad := name == "unclosed" || name == "short" || name == "bad-syntax"; bad != (err != nil) {
+		if bad := name == "unclosed" || name == "short" || name == "bad-syntax" || name == "bad-utf8"; bad != (err != nil) {
 			t.Errorf("GeoJSON seed %s: error %v", name, err)
+		}
+	}
+	for name, s := range writeSeeds {
+		_, err := DecodeGeoJSON([]byte(s), GeoJSONOptions{MaxVertices: 1000})
+		if ok := strings.HasSuffix(name, "_ok"); ok != (err == nil) {
+			t.Errorf("write seed %s: error %v", name, err)
 		}
 	}
 	for name, s := range shapefileSeeds() {
@@ -133,6 +166,9 @@ func FuzzReadGeoJSON(f *testing.F) {
 			checkFuzzErr(t, err, fs)
 			return
 		}
+		if !utf8.Valid(data) {
+			t.Fatal("invalid UTF-8 accepted")
+		}
 		// Whatever is accepted must encode and read back unchanged.
 		back, err := ReadGeoJSON(bytes.NewReader(encodeCollection(fs)), "again.geojson")
 		if err != nil {
@@ -148,6 +184,88 @@ func FuzzReadGeoJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzDecodeGeoJSON reads write bodies with the strict options: no input
+// makes it panic; what it refuses is a *GeoJSONError with a detail; what
+// it accepts is valid UTF-8, holds located features within range and the
+// vertex limit, and reads back the same from its own encoding.
+func FuzzDecodeGeoJSON(f *testing.F) {
+	for _, s := range writeSeeds {
+		f.Add([]byte(s))
+	}
+	const maxVertices = 1000
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := DecodeGeoJSON(data, GeoJSONOptions{MaxVertices: maxVertices})
+		if err != nil {
+			var ge *GeoJSONError
+			if !errors.As(err, &ge) || ge.Detail() == "" || strings.Contains(ge.Detail(), "\n") {
+				t.Fatalf("error %q is not a one-line GeoJSONError", err)
+			}
+			return
+		}
+		if !utf8.Valid(data) {
+			t.Fatal("invalid UTF-8 accepted")
+		}
+		if len(doc.Features) == 0 {
+			t.Fatal("no features and no error")
+		}
+		for i, ft := range doc.Features {
+			if ft.Geometry == nil {
+				t.Fatalf("feature %d: nil geometry accepted", i)
+			}
+			n := 0
+			var bad bool
+			eachPoint(ft.Geometry, func(p orb.Point) {
+				n++
+				bad = bad || geo.CheckLonLat(p) != nil
+			})
+			if bad || n > maxVertices {
+				t.Fatalf("feature %d: %d positions, out of range or over the limit: %v", i, n, ft.Geometry)
+			}
+		}
+		back, err := DecodeGeoJSON(encodeCollection(doc.Features), GeoJSONOptions{AllowEmptyID: true})
+		if err != nil {
+			t.Fatalf("re-reading our own encoding: %v", err)
+		}
+		for i := range doc.Features {
+			if back.Features[i].ID != doc.Features[i].ID || !sameGeometry(back.Features[i].Geometry, doc.Features[i].Geometry) ||
+				!reflect.DeepEqual(back.Features[i].Properties, doc.Features[i].Properties) {
+				t.Fatalf("feature %d changed on a round trip", i)
+			}
+		}
+	})
+}
+
+func eachPoint(g orb.Geometry, fn func(orb.Point)) {
+	switch g := g.(type) {
+	case orb.Point:
+		fn(g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			fn(p)
+		}
+	case orb.LineString:
+		eachPoint(orb.MultiPoint(g), fn)
+	case orb.Ring:
+		eachPoint(orb.MultiPoint(g), fn)
+	case orb.MultiLineString:
+		for _, l := range g {
+			eachPoint(l, fn)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			eachPoint(r, fn)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			eachPoint(p, fn)
+		}
+	case orb.Collection:
+		for _, m := range g {
+			eachPoint(m, fn)
+		}
+	}
 }
 
 func FuzzReadShapefile(f *testing.F) {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -14,349 +12,293 @@ import (
 	"kzmap/geo"
 )
 
-// jsonObject holds the members of any GeoJSON object we care about. The
-// nested members stay raw so that each is decoded once, by the code that
-// knows which shape to expect.
-type jsonObject struct {
-	Type        string          `json:"type"`
-	Features    json.RawMessage `json:"features"`
-	Geometry    *jsonObject     `json:"geometry"` // RFC 7946: an object or null
-	Properties  json.RawMessage `json:"properties"`
-	ID          json.RawMessage `json:"id"`
-	Coordinates json.RawMessage `json:"coordinates"`
-	Geometries  json.RawMessage `json:"geometries"`
+// GeoJSONOptions say what DecodeGeoJSON accepts beyond its strictest form,
+// a Feature or a non-empty FeatureCollection of located features (what the
+// write routes take). The zero value is that strictest form.
+type GeoJSONOptions struct {
+	// MaxVertices bounds the positions of one feature's geometry; 0 means
+	// no bound.
+	MaxVertices int
+	// AllowNullGeometry reads a null geometry, and one whose coordinates
+	// (or geometries) are an empty array, as a feature without geometry
+	// (RFC 7946 3.1 and 3.2); otherwise they are refused.
+	AllowNullGeometry bool
+	// AllowBareGeometry reads a document that is a geometry as one feature
+	// without id or properties.
+	AllowBareGeometry bool
+	// AllowEmpty accepts a FeatureCollection without features.
+	AllowEmpty bool
+	// AllowEmptyID reads "id": "" as no id (kzmap's own encoding of a
+	// feature without one); otherwise it is refused, as by BadFeatureID.
+	AllowEmptyID bool
+	// CountFromOne numbers features 1, 2, … in errors, as files are
+	// numbered for people (and shapefile records are); otherwise errors
+	// give a feature's index in the features array, 0, 1, ….
+	CountFromOne bool
 }
 
-// maxCollectionDepth bounds GeometryCollection nesting: RFC 7946 discourages
-// nesting at all, and unbounded recursion would let input choose our stack depth.
-const maxCollectionDepth = 8
+// FileGeoJSON are the options ReadGeoJSON reads files with: anything RFC
+// 7946 allows, features counted from 1.
+var FileGeoJSON = GeoJSONOptions{AllowNullGeometry: true, AllowBareGeometry: true, AllowEmpty: true, AllowEmptyID: true, CountFromOne: true}
+
+// Document is what a GeoJSON document holds.
+type Document struct {
+	Features []*geo.Feature
+	// Collection: the document is a FeatureCollection (otherwise a Feature,
+	// or a geometry read as one).
+	Collection bool
+}
+
+// GeoJSONError is a GeoJSON document refused as a whole: what is wrong and
+// where. It wraps ErrFormat.
+type GeoJSONError struct {
+	File string // the file's base name, "" for a document not read from a file
+	// Index is the feature's index in a FeatureCollection's features, or -1
+	// for the document itself (a lone Feature included).
+	Index int
+	// Path is the JSON member at fault inside the feature (or the
+	// document), e.g. "geometry.coordinates[0][3]"; "" for the whole.
+	Path   string
+	Reason string
+	first  int // the number errors give the feature of index 0
+}
+
+func (e *GeoJSONError) Error() string {
+	if e.File == "" {
+		return "reader: GeoJSON: " + e.Detail()
+	}
+	return "reader: " + e.File + ": " + e.Detail()
+}
+
+func (e *GeoJSONError) Unwrap() error { return ErrFormat }
+
+// Detail is the message without the package prefix and file name, e.g.
+// "feature 3: geometry.coordinates[0][4]: latitude 91 is outside -90..90".
+func (e *GeoJSONError) Detail() string {
+	var b strings.Builder
+	if e.Index >= 0 {
+		fmt.Fprintf(&b, "feature %d: ", e.Index+e.first)
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
 
 // ReadGeoJSON reads an RFC 7946 FeatureCollection, a single Feature or a bare
-// geometry. name is used in errors.
-//
-// orb's geojson decoder is not used for coordinates because it silently
-// accepts short positions ([1] becomes (1, 0)) and null coordinates; decoding
-// into nested float slices lets every position be checked.
+// geometry with the FileGeoJSON options. name is used in errors.
 func ReadGeoJSON(r io.Reader, name string) ([]*geo.Feature, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reader: %s: %w", name, err)
 	}
+	doc, err := DecodeGeoJSON(data, FileGeoJSON)
+	if err != nil {
+		if ge, ok := err.(*GeoJSONError); ok {
+			ge.File = name
+		}
+		return nil, err
+	}
+	return doc.Features, nil
+}
+
+// DecodeGeoJSON reads an RFC 7946 document strictly, refusing it whole at
+// the first fault with a *GeoJSONError naming the feature and member:
+// malformed JSON; strings (member names, values, ids, nested properties)
+// that are not valid UTF-8, where encoding/json would quietly put U+FFFD;
+// wrong or missing types (member names match exactly, not folding case);
+// positions that are not 2 or 3 numbers; longitudes beyond ±180 or
+// latitudes beyond ±90; rings that are not closed or have fewer than 4
+// positions; lines of fewer than 2; nested geometry collections; more than
+// opt.MaxVertices positions in a feature; ids that are not strings or
+// numbers or not usable as a URL path segment (BadFeatureID); repeated ids;
+// and what opt does not allow. Heights are dropped (kzmap is 2D); foreign
+// members are ignored, as RFC 7946 allows; a UTF-8 byte order mark is
+// skipped. Integer ids are kept as written, so that ids beyond 2^53
+// survive; features without an id get ID "".
+func DecodeGeoJSON(data []byte, opt GeoJSONOptions) (Document, error) {
+	d := decoder{opt: opt}
+	if opt.CountFromOne {
+		d.first = 1
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	var top jsonObject
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, fileErr(name, "not a GeoJSON object: %v", jsonReason(err))
+	doc, err := d.document(bytes.Trim(data, " \t\r\n"))
+	if err != nil {
+		return Document{}, err
 	}
-	switch top.Type {
-	case "FeatureCollection":
-		if isNull(top.Features) {
-			return nil, fileErr(name, "FeatureCollection without a features array")
+	return doc, nil
+}
+
+type decoder struct {
+	opt   GeoJSONOptions
+	first int
+}
+
+func (d *decoder) fail(index int, path, format string, args ...any) *GeoJSONError {
+	return &GeoJSONError{Index: index, Path: path, Reason: fmt.Sprintf(format, args...), first: d.first}
+}
+
+func (d *decoder) document(data []byte) (Document, error) {
+	if !json.Valid(data) {
+		reason := "malformed JSON"
+		var v json.RawMessage
+		if se, ok := json.Unmarshal(data, &v).(*json.SyntaxError); ok {
+			reason = fmt.Sprintf("malformed JSON at byte %d: %s", se.Offset, se.Error())
 		}
-		var raws []json.RawMessage
-		if err := json.Unmarshal(top.Features, &raws); err != nil {
-			return nil, fileErr(name, "features is not an array: %v", jsonReason(err))
-		}
-		out := make([]*geo.Feature, 0, len(raws))
-		for i, raw := range raws {
-			var obj jsonObject
-			if err := json.Unmarshal(raw, &obj); err != nil {
-				return nil, featErr(name, i+1, "not an object: %v", jsonReason(err))
-			}
-			f, err := decodeFeature(&obj)
-			if err != nil {
-				return nil, featErr(name, i+1, "%v", err)
-			}
-			out = append(out, f)
-		}
-		return out, nil
-	case "Feature":
-		f, err := decodeFeature(&top)
+		return Document{}, d.fail(-1, "", "%s", reason)
+	}
+	if index, path, reason, bad := badString(data); bad {
+		return Document{}, d.fail(index, path, "%s", reason)
+	}
+	top, err := d.object(data, -1, "")
+	if err != nil {
+		return Document{}, err
+	}
+	typ, err := d.typeOf(top, -1, "")
+	if err != nil {
+		return Document{}, err
+	}
+	switch {
+	case typ == "Feature":
+		f, err := d.feature(data, -1)
 		if err != nil {
-			return nil, featErr(name, 1, "%v", err)
+			return Document{}, err
 		}
-		return []*geo.Feature{f}, nil
-	case "":
-		return nil, fileErr(name, "object has no type")
-	default:
-		g, err := decodeGeometry(&top, 0)
+		return Document{Features: []*geo.Feature{f}}, nil
+	case typ == "FeatureCollection":
+		fs, err := d.collection(top)
+		return Document{Features: fs, Collection: true}, err
+	case d.opt.AllowBareGeometry && geometryTypes[typ]:
+		vertices := 0
+		g, err := d.geometry(data, -1, "", 0, &vertices)
 		if err != nil {
-			return nil, featErr(name, 1, "%v", err)
+			return Document{}, err
 		}
-		return []*geo.Feature{geo.NewFeature("", g, nil)}, nil
+		return Document{Features: []*geo.Feature{geo.NewFeature("", g, nil)}}, nil
+	case d.opt.AllowBareGeometry:
+		return Document{}, d.fail(-1, "type", "%q is not a Feature, FeatureCollection or RFC 7946 geometry type", clip(typ))
 	}
+	return Document{}, d.fail(-1, "type", "%q is not a Feature or FeatureCollection", clip(typ))
 }
 
-// jsonReason strips encoding/json's Go type names, which mean nothing to
-// whoever has to fix the file, down to what went wrong.
-func jsonReason(err error) string {
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		return fmt.Sprintf("JSON syntax error at byte %d: %s", e.Offset, e.Error())
-	case *json.UnmarshalTypeError:
-		if e.Field != "" {
-			return fmt.Sprintf("%s has the wrong JSON type (%s)", e.Field, e.Value)
+func (d *decoder) collection(top members) ([]*geo.Feature, error) {
+	raw, ok := top["features"]
+	if !ok {
+		return nil, d.fail(-1, "features", "missing")
+	}
+	if raw[0] != '[' {
+		return nil, d.fail(-1, "features", "not an array")
+	}
+	var out []*geo.Feature
+	seen := map[string]int{}
+	err := eachElement(raw, func(i int, el []byte) error {
+		f, err := d.feature(el, i)
+		if err != nil {
+			return err
 		}
-		return fmt.Sprintf("unexpected JSON %s", e.Value)
-	}
-	return err.Error()
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
-}
-
-func decodeFeature(obj *jsonObject) (*geo.Feature, error) {
-	if obj.Type != "Feature" {
-		return nil, fmt.Errorf("type is %q, want \"Feature\"", obj.Type)
-	}
-	id, err := decodeID(obj.ID)
+		if f.ID != "" {
+			if j, dup := seen[f.ID]; dup {
+				return d.fail(i, "id", "%q repeats the id of feature %d", clip(f.ID), j+d.first)
+			}
+			seen[f.ID] = i
+		}
+		out = append(out, f)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var props map[string]any
-	if !isNull(obj.Properties) {
-		if err := json.Unmarshal(obj.Properties, &props); err != nil {
-			return nil, fmt.Errorf("properties is not an object: %s", jsonReason(err))
+	if len(out) == 0 {
+		if !d.opt.AllowEmpty {
+			return nil, d.fail(-1, "features", "empty: no features")
 		}
+		out = []*geo.Feature{}
+	}
+	return out, nil
+}
+
+// object returns the members of the JSON object b, or an error naming path.
+func (d *decoder) object(b []byte, index int, path string) (members, error) {
+	if b[0] != '{' {
+		return nil, d.fail(index, path, "not a JSON object")
+	}
+	return objectMembers(b), nil
+}
+
+func (d *decoder) typeOf(m members, index int, path string) (string, error) {
+	raw, ok := m["type"]
+	if !ok {
+		return "", d.fail(index, join(path, "type"), "missing")
+	}
+	if raw[0] != '"' {
+		return "", d.fail(index, join(path, "type"), "not a string")
+	}
+	return unquote(raw), nil
+}
+
+func (d *decoder) feature(b []byte, index int) (*geo.Feature, error) {
+	m, err := d.object(b, index, "")
+	if err != nil {
+		return nil, err
+	}
+	typ, err := d.typeOf(m, index, "")
+	if err != nil {
+		return nil, err
+	}
+	if typ != "Feature" {
+		return nil, d.fail(index, "type", "%q is not Feature", clip(typ))
+	}
+	id, err := d.featureID(m["id"], index)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := m["geometry"]
+	if !ok {
+		return nil, d.fail(index, "geometry", "missing")
 	}
 	var g orb.Geometry
-	if obj.Geometry != nil {
-		if g, err = decodeGeometry(obj.Geometry, 0); err != nil {
+	if isNull(raw) {
+		if !d.opt.AllowNullGeometry {
+			return nil, d.fail(index, "geometry", "null: only located features are accepted")
+		}
+	} else {
+		vertices := 0
+		if g, err = d.geometry(raw, index, "geometry", 0, &vertices); err != nil {
 			return nil, err
+		}
+	}
+	var props map[string]any
+	if raw, ok := m["properties"]; ok && !isNull(raw) {
+		if raw[0] != '{' {
+			return nil, d.fail(index, "properties", "not a JSON object")
+		}
+		if err := json.Unmarshal(raw, &props); err != nil {
+			return nil, d.fail(index, "properties", "%s", strings.TrimPrefix(err.Error(), "json: "))
 		}
 	}
 	return geo.NewFeature(id, g, props), nil
 }
 
-// decodeID formats a string or number id as text. Integer literals are kept
-// as written so that ids beyond 2^53 survive.
-func decodeID(raw json.RawMessage) (string, error) {
-	if isNull(raw) {
-		return "", nil
+func isNull(raw []byte) bool { return raw[0] == 'n' }
+
+func join(path, member string) string {
+	if path == "" {
+		return member
 	}
-	var v any
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	if err := d.Decode(&v); err != nil {
-		return "", fmt.Errorf("bad id: %s", jsonReason(err))
-	}
-	switch v := v.(type) {
-	case string:
-		return v, nil
-	case json.Number:
-		if strings.Trim(strings.TrimPrefix(v.String(), "-"), "0123456789") == "" {
-			return v.String(), nil // an integer literal, possibly beyond int64
-		}
-		f, err := v.Float64()
-		if err != nil {
-			return "", fmt.Errorf("bad id %s", v)
-		}
-		return strconv.FormatFloat(f, 'f', -1, 64), nil
-	}
-	return "", fmt.Errorf("id must be a string or a number")
+	return path + "." + member
 }
 
-// decodeGeometry returns nil, nil for a geometry with an empty coordinates
-// array, which RFC 7946 (3.1) lets readers treat as null.
-func decodeGeometry(obj *jsonObject, depth int) (orb.Geometry, error) {
-	if obj.Type == "GeometryCollection" {
-		return decodeCollection(obj, depth)
+// clip shortens what a client sent before it is quoted in an error.
+func clip(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
 	}
-	if isNull(obj.Coordinates) {
-		if obj.Type == "" {
-			return nil, fmt.Errorf("geometry has no type")
-		}
-		if !knownGeometry(obj.Type) {
-			return nil, fmt.Errorf("unknown geometry type %q", obj.Type)
-		}
-		return nil, fmt.Errorf("%s without coordinates", obj.Type)
+	cut := max
+	for cut > 0 && s[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
+		cut--
 	}
-	bad := func(err error) error {
-		return fmt.Errorf("bad %s coordinates: %s", obj.Type, jsonReason(err))
-	}
-	switch obj.Type {
-	case "Point":
-		var c []float64
-		if err := json.Unmarshal(obj.Coordinates, &c); err != nil {
-			return nil, bad(err)
-		}
-		return position(c)
-	case "MultiPoint":
-		var c [][]float64
-		if err := json.Unmarshal(obj.Coordinates, &c); err != nil {
-			return nil, bad(err)
-		}
-		if len(c) == 0 {
-			return nil, nil
-		}
-		mp, err := positions(c)
-		return orb.MultiPoint(mp), err
-	case "LineString":
-		var c [][]float64
-		if err := json.Unmarshal(obj.Coordinates, &c); err != nil {
-			return nil, bad(err)
-		}
-		if len(c) == 0 {
-			return nil, nil
-		}
-		return lineString(c)
-	case "MultiLineString":
-		var c [][][]float64
-		if err := json.Unmarshal(obj.Coordinates, &c); err != nil {
-			return nil, bad(err)
-		}
-		if len(c) == 0 {
-			return nil, nil
-		}
-		mls := make(orb.MultiLineString, len(c))
-		for i, l := range c {
-			ls, err := lineString(l)
-			if err != nil {
-				return nil, fmt.Errorf("line %d: %w", i+1, err)
-			}
-			mls[i] = ls
-		}
-		return mls, nil
-	case "Polygon":
-		var c [][][]float64
-		if err := json.Unmarshal(obj.Coordinates, &c); err != nil {
-			return nil, bad(err)
-		}
-		if len(c) == 0 {
-			return nil, nil
-		}
-		return polygon(c)
-	case "MultiPolygon":
-		var c [][][][]float64
-		if err := json.Unmarshal(obj.Coordinates, &c); err != nil {
-			return nil, bad(err)
-		}
-		if len(c) == 0 {
-			return nil, nil
-		}
-		mp := make(orb.MultiPolygon, len(c))
-		for i, pc := range c {
-			if len(pc) == 0 {
-				return nil, fmt.Errorf("polygon %d has no rings", i+1)
-			}
-			p, err := polygon(pc)
-			if err != nil {
-				return nil, fmt.Errorf("polygon %d: %w", i+1, err)
-			}
-			mp[i] = p
-		}
-		return mp, nil
-	case "":
-		return nil, fmt.Errorf("geometry has no type")
-	}
-	return nil, fmt.Errorf("unknown geometry type %q", obj.Type)
-}
-
-func knownGeometry(t string) bool {
-	switch t {
-	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection":
-		return true
-	}
-	return false
-}
-
-func decodeCollection(obj *jsonObject, depth int) (orb.Geometry, error) {
-	if depth >= maxCollectionDepth {
-		return nil, fmt.Errorf("GeometryCollection nested deeper than %d", maxCollectionDepth)
-	}
-	if isNull(obj.Geometries) {
-		return nil, fmt.Errorf("GeometryCollection without geometries")
-	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(obj.Geometries, &raws); err != nil {
-		return nil, fmt.Errorf("geometries is not an array: %s", jsonReason(err))
-	}
-	c := make(orb.Collection, 0, len(raws))
-	for i, raw := range raws {
-		if isNull(raw) {
-			return nil, fmt.Errorf("geometry %d of GeometryCollection is null", i+1)
-		}
-		var m jsonObject
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, fmt.Errorf("geometry %d of GeometryCollection: %s", i+1, jsonReason(err))
-		}
-		g, err := decodeGeometry(&m, depth+1)
-		if err != nil {
-			return nil, fmt.Errorf("geometry %d of GeometryCollection: %w", i+1, err)
-		}
-		if g != nil { // empty members carry nothing; a nil member would not encode
-			c = append(c, g)
-		}
-	}
-	if len(c) == 0 {
-		return nil, nil
-	}
-	return c, nil
-}
-
-func position(c []float64) (orb.Point, error) {
-	if len(c) < 2 {
-		return orb.Point{}, fmt.Errorf("position has %d values, want at least 2", len(c))
-	}
-	p := orb.Point{c[0], c[1]}
-	return p, checkLonLat(p)
-}
-
-// checkLonLat accepts only WGS 84 longitude/latitude, the only CRS RFC 7946
-// allows and the one every store assumes.
-func checkLonLat(p orb.Point) error {
-	if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
-		return fmt.Errorf("coordinate (%v, %v) is not a finite number", p[0], p[1])
-	}
-	if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
-		return fmt.Errorf("coordinate (%v, %v) is outside longitude [-180, 180] / latitude [-90, 90]", p[0], p[1])
-	}
-	return nil
-}
-
-func positions(c [][]float64) ([]orb.Point, error) {
-	pts := make([]orb.Point, len(c))
-	for i, pc := range c {
-		p, err := position(pc)
-		if err != nil {
-			return nil, fmt.Errorf("position %d: %w", i+1, err)
-		}
-		pts[i] = p
-	}
-	return pts, nil
-}
-
-func lineString(c [][]float64) (orb.LineString, error) {
-	if len(c) < 2 {
-		return nil, fmt.Errorf("line has %d positions, want at least 2", len(c))
-	}
-	pts, err := positions(c)
-	return orb.LineString(pts), err
-}
-
-func polygon(c [][][]float64) (orb.Polygon, error) {
-	p := make(orb.Polygon, len(c))
-	for i, rc := range c {
-		pts, err := positions(rc)
-		if err != nil {
-			return nil, fmt.Errorf("ring %d: %w", i+1, err)
-		}
-		if err := checkRing(pts); err != nil {
-			return nil, fmt.Errorf("ring %d: %w", i+1, err)
-		}
-		p[i] = orb.Ring(pts)
-	}
-	return p, nil
-}
-
-// checkRing applies the rules RFC 7946 and the ESRI specification share: a
-// ring is closed and has at least four positions.
-func checkRing(pts []orb.Point) error {
-	if len(pts) < 4 {
-		return fmt.Errorf("ring has %d positions, want at least 4", len(pts))
-	}
-	if pts[0] != pts[len(pts)-1] {
-		return fmt.Errorf("ring not closed")
-	}
-	return nil
+	return s[:cut] + "…"
 }

@@ -295,7 +295,7 @@ func readPoint(b []byte) (orb.Point, error) {
 		math.Float64frombits(binary.LittleEndian.Uint64(b[0:8])),
 		math.Float64frombits(binary.LittleEndian.Uint64(b[8:16])),
 	}
-	return p, checkLonLat(p)
+	return p, geo.CheckLonLat(p)
 }
 
 // parseParts decodes a PolyLine or Polygon: box, part count, point count,

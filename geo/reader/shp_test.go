@@ -352,11 +352,11 @@ func TestReadShapefileBroken(t *testing.T) {
 			})
 		}, []string{"t.shp: record 3: part 2 has 1 point, want at least 2"}},
 		{"NaN coordinate", func(f *files) { putF64(f.shp, c1+points+2*16, math.NaN()) },
-			[]string{"t.shp: record 1: point 3: coordinate (NaN, 10) is not a finite number"}},
+			[]string{"t.shp: record 1: point 3: longitude NaN is not a finite number"}},
 		{"infinite coordinate", func(f *files) { putF64(f.shp, c1+points+16+8, math.Inf(1)) },
-			[]string{"t.shp: record 1: point 2: coordinate (0, +Inf) is not a finite number"}},
+			[]string{"t.shp: record 1: point 2: latitude +Inf is not a finite number"}},
 		{"projected coordinates", func(f *files) { putF64(f.shp, c1+points, 500000) },
-			[]string{"t.shp: record 1: point 1: coordinate (500000, 0) is outside longitude"}},
+			[]string{"t.shp: record 1: point 1: longitude 500000 is outside -180..180"}},
 		{"shx truncated", func(f *files) { f.shx = f.shx[:len(f.shx)-3] },
 			[]string{"t.shx: truncated: header says"}},
 		{"shx record count", func(f *files) { f.shx = setLength(f.shx[:len(f.shx)-8]) },
@@ -490,7 +490,7 @@ func TestReadShapefileRealBroken(t *testing.T) {
 		{"point not finite", func(shp, shx []byte) ([]byte, []byte) {
 			putF64(shp, recordOffset(shp, 5)+12, math.NaN())
 			return shp, shx
-		}, []string{name + ".shp: record 5: coordinate (NaN, "}},
+		}, []string{name + ".shp: record 5: longitude NaN is not a finite number"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

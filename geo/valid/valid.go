@@ -163,13 +163,8 @@ func orDefault(s, d string) string {
 }
 
 func checkPoint(p orb.Point, where string) error {
-	for _, v := range p {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("%s: non-finite coordinate %v", orDefault(where, "point"), p)
-		}
-	}
-	if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
-		return fmt.Errorf("%s: coordinate %v outside longitude ±180, latitude ±90", orDefault(where, "point"), p)
+	if err := geo.CheckLonLat(p); err != nil {
+		return fmt.Errorf("%s: %w", orDefault(where, "point"), err)
 	}
 	return nil
 }
