@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"sync/atomic"
 
@@ -22,23 +23,15 @@ const (
 	logKey  = "kzmap.log"
 )
 
-// requestID gives every request an id: the client's X-Request-Id (or a
-// proxy's) when it is usable, otherwise a new one. The id is echoed in the
-// answer and carried by the request's logger (reqLog), so that every log
-// line of one request can be found together. The logger is built only when
-// something logs: most requests log nothing, and slog's With costs more
-// than a look-up's whole answer.
-func requestID(log *slog.Logger) echo.MiddlewareFunc {
-	ids := newIDSource()
+// requestID gives every request an id (see idSource.of). The id is echoed
+// in the answer and carried by the request's log lines (reqLog), so that
+// every log line of one request can be found together. The logger is built
+// only when something other than the access log logs: most requests log
+// nothing else, and slog's With costs more than a look-up's whole answer.
+func requestID(log *slog.Logger, ids *idSource) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			id := c.Request().Header.Get(echo.HeaderXRequestID)
-			if id != "" {
-				id = SanitizeRequestID(id)
-			}
-			if id == "" {
-				id = ids.next()
-			}
+			id := ids.of(c.Request())
 			c.Response().Header()[echo.HeaderXRequestID] = []string{id}
 			c.Set(idKey, id)
 			c.Set(baseKey, log)
@@ -74,6 +67,17 @@ func newIDSource() *idSource {
 	var b [6]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
 	return &idSource{prefix: hex.EncodeToString(b[:]) + "-"}
+}
+
+// of returns the id of a request: the client's X-Request-Id (or a proxy's)
+// when it is usable, otherwise a new one.
+func (s *idSource) of(req *http.Request) string {
+	if id := req.Header.Get(echo.HeaderXRequestID); id != "" {
+		if id = SanitizeRequestID(id); id != "" {
+			return id
+		}
+	}
+	return s.next()
 }
 
 func (s *idSource) next() string {
