@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"image/png"
 	"io"
@@ -600,6 +601,40 @@ func TestTileMetricsBothWays(t *testing.T) {
 			want := `kzmap_http_requests_total{method="GET",route="/tiles/:tileIds/:z/:x/:tile",status="200"} 3`
 			if !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("metrics lack %s", want)
+			}
+		})
+	}
+}
+
+// Both ways of serving a tile write its access log line, with its request
+// id, to the access log when there is one; the warn level quiets it.
+func TestTileAccessLog(t *testing.T) {
+	for _, v := range tileVariants {
+		t.Run(v.name, func(t *testing.T) {
+			access := &syncBuffer{}
+			cfg := v.cfg
+			cfg.AccessLog = jsonLogger(access)
+			e, logs := newConfiguredServer(t, cfg)
+			rec := get(e, fullTile+".mvt", "X-Request-Id", "tile-1")
+			if rec.Code != 200 || rec.Header().Get("X-Request-Id") != "tile-1" {
+				t.Fatalf("status %d, X-Request-Id %q", rec.Code, rec.Header().Get("X-Request-Id"))
+			}
+			var m map[string]any
+			if err := json.Unmarshal([]byte(strings.TrimSpace(access.String())), &m); err != nil {
+				t.Fatalf("access log %q: %v", access.String(), err)
+			}
+			if m["msg"] != "request" || m["request_id"] != "tile-1" || m["path"] != fullTile+".mvt" || m["status"] != 200.0 || m["bytes"] != float64(rec.Body.Len()) {
+				t.Errorf("access log line %v", m)
+			}
+			if strings.Contains(logs.String(), `"msg":"request"`) {
+				t.Errorf("access log line in the main log: %s", logs.String())
+			}
+
+			quiet := &syncBuffer{}
+			cfg.AccessLog = slog.New(slog.NewJSONHandler(quiet, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			e, _ = newConfiguredServer(t, cfg)
+			if rec := get(e, fullTile+".mvt"); rec.Code != 200 || rec.Header().Get("X-Request-Id") == "" || quiet.String() != "" {
+				t.Errorf("at warn: status %d, X-Request-Id %q, log %q", rec.Code, rec.Header().Get("X-Request-Id"), quiet.String())
 			}
 		})
 	}
