@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/labstack/echo/v4"
 )
@@ -32,8 +33,8 @@ func requestID(log *slog.Logger, ids *idSource) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			id := ids.of(c.Request())
-			c.Response().Header()[echo.HeaderXRequestID] = []string{id}
-			c.Set(idKey, id)
+			c.Response().Header()[echo.HeaderXRequestID] = id
+			c.Set(idKey, id[0])
 			c.Set(baseKey, log)
 			return next(c)
 		}
@@ -70,18 +71,29 @@ func newIDSource() *idSource {
 }
 
 // of returns the id of a request: the client's X-Request-Id (or a proxy's)
-// when it is usable, otherwise a new one.
-func (s *idSource) of(req *http.Request) string {
+// when it is usable, otherwise a new one; as the header value that echoes it.
+func (s *idSource) of(req *http.Request) []string {
 	if id := req.Header.Get(echo.HeaderXRequestID); id != "" {
 		if id = SanitizeRequestID(id); id != "" {
-			return id
+			return []string{id}
 		}
 	}
 	return s.next()
 }
 
-func (s *idSource) next() string {
-	return s.prefix + strconv.FormatUint(s.n.Add(1), 36)
+// idValue is a made id and its header value, allocated together: one
+// allocation per request instead of three.
+type idValue struct {
+	hdr [1]string
+	buf [32]byte // prefix (13 bytes) and a base-36 uint64 (at most 13)
+}
+
+func (s *idSource) next() []string {
+	v := new(idValue)
+	b := strconv.AppendUint(append(v.buf[:0], s.prefix...), s.n.Add(1), 36)
+	// buf is not written again: the string may share it.
+	v.hdr[0] = unsafe.String(&v.buf[0], len(b))
+	return v.hdr[:]
 }
 
 // reqLog is the request's logger (with its request id); a context that did

@@ -89,6 +89,9 @@ func parseTilePath(z, x, file string) (tileAddr, error) {
 // parseTile checks a tile address, naming the bad parameter in the error.
 func parseTile(names tileParams, z, x, y string) (maptile.Tile, error) {
 	t, err := tiles.ParseTile(z, x, y)
+	if err == nil {
+		return t, nil
+	}
 	var ae *tiles.AddressError
 	if !errors.As(err, &ae) {
 		return t, err
@@ -352,12 +355,12 @@ func (s *server) tileShortcut(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		id := s.requestIDs.of(req)
 		h := c.Response().Header()
-		h[echo.HeaderXRequestID] = []string{id}
+		h[echo.HeaderXRequestID] = id
 		h["X-Content-Type-Options"] = hdrNoSniff
 		err = writeTile(c, resp)
 		res := c.Response()
 		s.metrics.record(tileRoute, req.Method, res.Status, start)
-		logRequest(req.Context(), s.accessLog(), id, req, res.Status, res.Size, start)
+		logRequest(req.Context(), s.accessLog(), id[0], req, res.Status, res.Size, start)
 		return err
 	}
 }

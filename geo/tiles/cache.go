@@ -2,6 +2,8 @@ package tiles
 
 import (
 	"container/list"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -39,7 +41,12 @@ type Entry struct {
 func ETag(b []byte) string {
 	h := fnv.New64a()
 	h.Write(b)
-	return fmt.Sprintf(`"%016x"`, h.Sum64())
+	var sum [8]byte
+	binary.BigEndian.PutUint64(sum[:], h.Sum64())
+	var tag [18]byte
+	tag[0], tag[17] = '"', '"'
+	hex.Encode(tag[1:17], sum[:])
+	return string(tag[:])
 }
 
 // entryOverhead approximates the memory an entry takes beyond its bytes
