@@ -104,8 +104,8 @@ func (c *Cache) Get(k Key, compute func() ([]byte, error)) (Entry, error) {
 	return e, err
 }
 
-// get is Get that also reports whether the tile was there already (or
-// being computed by another caller), rather than computed by this call.
+// get is Get that also reports whether the tile was in the cache already
+// (not computed by this call or by one it joined).
 func (c *Cache) get(k Key, compute func() ([]byte, error)) (Entry, bool, error) {
 	c.mu.Lock()
 	if el, ok := c.items[k]; ok {
@@ -119,7 +119,7 @@ func (c *Cache) get(k Key, compute func() ([]byte, error)) (Entry, bool, error) 
 		c.mu.Unlock()
 		<-cl.done
 		c.hits.Add(1)
-		return cl.entry, true, cl.err
+		return cl.entry, false, cl.err
 	}
 	cl := &call{done: make(chan struct{})}
 	c.inflight[k] = cl
