@@ -19,6 +19,7 @@ import (
 	"kzmap/geo"
 	"kzmap/geo/changes"
 	"kzmap/geo/tiles"
+	"kzmap/geo/tiles/raster"
 )
 
 // Config is what the HTTP layer needs.
@@ -27,6 +28,10 @@ type Config struct {
 	// Names answers /search; without it /search finds nothing.
 	Names Searcher
 	Log   *slog.Logger
+	// AccessLog takes the one line per request (mw_log.go); nil means Log.
+	// It may write to a buffer (see LogBuffer): nothing else needs its lines
+	// at once.
+	AccessLog *slog.Logger
 	// MapPage, when set, serves the HTML map at / for browsers; otherwise /
 	// in HTML is a plain landing page.
 	MapPage http.Handler
@@ -70,8 +75,18 @@ type Config struct {
 // server holds the configuration the handlers share.
 type server struct {
 	Config
-	metrics *metrics   // this instance's Prometheus registry (metrics.go)
-	writeMu sync.Mutex // serialises writes and their derived data (writes.go)
+	metrics    *metrics      // this instance's Prometheus registry (metrics.go)
+	writeMu    sync.Mutex    // serialises writes and their derived data (writes.go)
+	tileServer *tiles.Server // tiles from Store through the Tiles cache (tiles.go)
+	requestIDs *idSource     // mw_requestid.go
+}
+
+// accessLog is the logger of access log lines.
+func (s *server) accessLog() *slog.Logger {
+	if s.AccessLog != nil {
+		return s.AccessLog
+	}
+	return s.Log
 }
 
 // New returns an Echo instance with every route, the error handler and the
@@ -86,7 +101,8 @@ func New(cfg Config) *echo.Echo {
 	if cfg.Tiles == nil {
 		cfg.Tiles = tiles.NewCache(DefaultTileCacheBytes)
 	}
-	s := &server{Config: cfg}
+	s := &server{Config: cfg, requestIDs: newIDSource(),
+		tileServer: &tiles.Server{Store: cfg.Store, Cache: cfg.Tiles, PNG: raster.PNG}}
 
 	e := echo.New()
 	e.HideBanner = true

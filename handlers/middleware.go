@@ -16,8 +16,8 @@ import (
 //   - rate limit, body limit and CORS refuse requests before any handler
 //     runs; security headers are set on whatever answer is written.
 func (s *server) useMiddleware(e *echo.Echo) {
-	e.Use(requestID(s.Log))
-	e.Use(accessLog())
+	e.Use(requestID(s.Log, s.requestIDs))
+	e.Use(accessLog(s.accessLog()))
 	e.Use(s.metrics.middleware(routeLabeler(e)))
 	e.Use(recoverer())
 	if s.Rate > 0 {

@@ -4,8 +4,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/labstack/echo/v4"
 )
@@ -22,25 +24,17 @@ const (
 	logKey  = "kzmap.log"
 )
 
-// requestID gives every request an id: the client's X-Request-Id (or a
-// proxy's) when it is usable, otherwise a new one. The id is echoed in the
-// answer and carried by the request's logger (reqLog), so that every log
-// line of one request can be found together. The logger is built only when
-// something logs: most requests log nothing, and slog's With costs more
-// than a look-up's whole answer.
-func requestID(log *slog.Logger) echo.MiddlewareFunc {
-	ids := newIDSource()
+// requestID gives every request an id (see idSource.of). The id is echoed
+// in the answer and carried by the request's log lines (reqLog), so that
+// every log line of one request can be found together. The logger is built
+// only when something other than the access log logs: most requests log
+// nothing else, and slog's With costs more than a look-up's whole answer.
+func requestID(log *slog.Logger, ids *idSource) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			id := c.Request().Header.Get(echo.HeaderXRequestID)
-			if id != "" {
-				id = SanitizeRequestID(id)
-			}
-			if id == "" {
-				id = ids.next()
-			}
-			c.Response().Header()[echo.HeaderXRequestID] = []string{id}
-			c.Set(idKey, id)
+			id := ids.of(c.Request())
+			c.Response().Header()[echo.HeaderXRequestID] = id
+			c.Set(idKey, id[0])
 			c.Set(baseKey, log)
 			return next(c)
 		}
@@ -76,8 +70,30 @@ func newIDSource() *idSource {
 	return &idSource{prefix: hex.EncodeToString(b[:]) + "-"}
 }
 
-func (s *idSource) next() string {
-	return s.prefix + strconv.FormatUint(s.n.Add(1), 36)
+// of returns the id of a request: the client's X-Request-Id (or a proxy's)
+// when it is usable, otherwise a new one; as the header value that echoes it.
+func (s *idSource) of(req *http.Request) []string {
+	if id := req.Header.Get(echo.HeaderXRequestID); id != "" {
+		if id = SanitizeRequestID(id); id != "" {
+			return []string{id}
+		}
+	}
+	return s.next()
+}
+
+// idValue is a made id and its header value, allocated together: one
+// allocation per request instead of three.
+type idValue struct {
+	hdr [1]string
+	buf [32]byte // prefix (13 bytes) and a base-36 uint64 (at most 13)
+}
+
+func (s *idSource) next() []string {
+	v := new(idValue)
+	b := strconv.AppendUint(append(v.buf[:0], s.prefix...), s.n.Add(1), 36)
+	// buf is not written again: the string may share it.
+	v.hdr[0] = unsafe.String(&v.buf[0], len(b))
+	return v.hdr[:]
 }
 
 // reqLog is the request's logger (with its request id); a context that did

@@ -26,7 +26,7 @@ func tilePaths() obj {
 			content[t] = obj{"schema": obj{"type": "string", "format": "binary"}}
 		}
 		r := errorsFor("400", "404")
-		r["200"] = obj{"description": "The tile. MVT is gzipped (Content-Encoding) when the client accepts gzip.", "headers": cached, "content": content}
+		r["200"] = obj{"description": "The tile. MVT is gzipped (Content-Encoding) for a client that accepts gzip once the tile has been asked for before.", "headers": cached, "content": content}
 		r["204"] = obj{"description": "No feature reaches this tile.", "headers": cached}
 		r["304"] = obj{"description": "The tile matches If-None-Match."}
 		return r

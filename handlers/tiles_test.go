@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"image/png"
 	"io"
@@ -23,7 +24,17 @@ import (
 	"kzmap/geo/changes"
 	"kzmap/geo/store"
 	"kzmap/geo/tiles"
+	"kzmap/geo/tiles/raster"
 )
+
+func tileLink(links []tiles.Link, rel string) (tiles.Link, bool) {
+	for _, l := range links {
+		if l.Rel == rel {
+			return l, true
+		}
+	}
+	return tiles.Link{}, false
+}
 
 // In the fixture, districts cover lon 50–60, lat 40–50: tile 6/41/23
 // (lon 50.6–56.25, lat 40.98–45.09) holds some of them, 6/0/0 none.
@@ -33,24 +44,23 @@ const (
 )
 
 func newTileServer(t testing.TB) (*echo.Echo, *tiles.Cache) {
-	return newTileServerLog(t, slog.LevelInfo)
+	return newTileServerWith(t, Config{})
 }
 
-// newTileServerLog makes a server logging at level: above Info there is no
-// access log and tiles take the shortcut past the middleware chain.
-func newTileServerLog(t testing.TB, level slog.Level) (*echo.Echo, *tiles.Cache) {
-	st := newTestStore(t)
-	cache := tiles.NewCache(1 << 20)
-	e := New(Config{Store: st, Tiles: cache, Log: slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: level}))})
-	return e, cache
+// newTileServerWith makes a server with cfg's settings, logging at Info.
+func newTileServerWith(t testing.TB, cfg Config) (*echo.Echo, *tiles.Cache) {
+	cfg.Store = newTestStore(t)
+	cfg.Tiles = tiles.NewCache(1 << 20)
+	cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	return New(cfg), cfg.Tiles
 }
 
-// tileVariants are the two ways a tile is served: through the router and
-// middleware chain, and by the shortcut.
+// tileVariants are the two ways a tile is served: by the shortcut (no rate
+// limit, no CORS) and through the router and middleware chain.
 var tileVariants = []struct {
-	name  string
-	level slog.Level
-}{{"routed", slog.LevelInfo}, {"shortcut", slog.LevelWarn}}
+	name string
+	cfg  Config
+}{{"shortcut", Config{}}, {"routed", Config{Rate: 1e6}}}
 
 func layerIDs(t *testing.T, body []byte) map[string][]string {
 	t.Helper()
@@ -73,13 +83,12 @@ func layerIDs(t *testing.T, body []byte) map[string][]string {
 
 func TestTileRoutes(t *testing.T) {
 	for _, v := range tileVariants {
-		t.Run(v.name, func(t *testing.T) { testTileRoutes(t, v.level) })
+		t.Run(v.name, func(t *testing.T) { testTileRoutes(t, v.cfg) })
 	}
 }
 
-func testTileRoutes(t *testing.T, level slog.Level) {
-	e, _ := newTileServerLog(t, level)
-	shortcut := level > slog.LevelInfo
+func testTileRoutes(t *testing.T, cfg Config) {
+	e, _ := newTileServerWith(t, cfg)
 	tests := []struct {
 		name, path string
 		status     int
@@ -136,10 +145,8 @@ func testTileRoutes(t *testing.T, level slog.Level) {
 			if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
 				t.Error("no X-Content-Type-Options")
 			}
-			// Only the middleware chain sets a request id: it tells which
-			// path answered. Errors and the OGC path always take the chain.
-			if routed := rec.Header().Get("X-Request-Id") != ""; routed == (shortcut && tt.status < 400 && strings.HasPrefix(tt.path, "/tiles/")) {
-				t.Errorf("X-Request-Id %q: shortcut %v, status %d", rec.Header().Get("X-Request-Id"), shortcut, tt.status)
+			if rec.Header().Get("X-Request-Id") == "" {
+				t.Error("no X-Request-Id")
 			}
 			switch {
 			case tt.status >= 400:
@@ -217,12 +224,12 @@ func TestTileContent(t *testing.T) {
 
 func TestTileCaching(t *testing.T) {
 	for _, v := range tileVariants {
-		t.Run(v.name, func(t *testing.T) { testTileCaching(t, v.level) })
+		t.Run(v.name, func(t *testing.T) { testTileCaching(t, v.cfg) })
 	}
 }
 
-func testTileCaching(t *testing.T, level slog.Level) {
-	e, cache := newTileServerLog(t, level)
+func testTileCaching(t *testing.T, cfg Config) {
+	e, cache := newTileServerWith(t, cfg)
 	first := get(e, fullTile+".mvt")
 	etag := first.Header().Get("ETag")
 	if first.Code != 200 || !strings.HasPrefix(etag, `"`) {
@@ -260,6 +267,8 @@ func testTileCaching(t *testing.T, level slog.Level) {
 		t.Errorf("empty tile revalidation: status %d", rec.Code)
 	}
 
+	// The tile was asked for before: a client that takes gzip gets it
+	// compressed (tiles.Server.Get).
 	gz := get(e, fullTile+".mvt", "Accept-Encoding", "gzip, deflate, br")
 	if gz.Code != 200 || gz.Header().Get("Content-Encoding") != "gzip" || gz.Header().Get("ETag") == etag {
 		t.Fatalf("gzip: status %d, Content-Encoding %q, ETag %q", gz.Code, gz.Header().Get("Content-Encoding"), gz.Header().Get("ETag"))
@@ -317,7 +326,7 @@ func TestTileJSONRoute(t *testing.T) {
 	cols := decode[Collections](t, get(e, "/collections"))
 	for _, c := range cols.Collections {
 		for _, l := range c.Links {
-			if l.Rel != "describedby" && l.Rel != relTilesVector {
+			if l.Rel != "describedby" && l.Rel != tiles.RelTilesVector {
 				continue
 			}
 			path := strings.TrimPrefix(l.Href, "http://example.com")
@@ -345,21 +354,21 @@ func TestTileJSONRoute(t *testing.T) {
 
 func TestTileSetRoutes(t *testing.T) {
 	e, _ := newTileServer(t)
-	list := decode[TileSets](t, get(e, "/collections/districts/tiles"))
-	if len(list.TileSets) != 1 || list.TileSets[0].TileMatrixSetURI != tmsURI || list.TileSets[0].DataType != "vector" {
+	list := decode[tiles.TileSets](t, get(e, "/collections/districts/tiles"))
+	if len(list.TileSets) != 1 || list.TileSets[0].TileMatrixSetURI != tiles.TileMatrixSetURI || list.TileSets[0].DataType != "vector" {
 		t.Fatalf("tilesets %+v", list)
 	}
-	self, ok := linkRel(list.TileSets[0].Links, "self")
+	self, ok := tileLink(list.TileSets[0].Links, "self")
 	if !ok || self.Href != "http://example.com/collections/districts/tiles/WebMercatorQuad" {
 		t.Errorf("tileset self link %+v", self)
 	}
-	ts := decode[TileSet](t, get(e, "/collections/districts/tiles/WebMercatorQuad"))
-	item, ok := linkRel(ts.Links, "item")
+	ts := decode[tiles.TileSet](t, get(e, "/collections/districts/tiles/WebMercatorQuad"))
+	item, ok := tileLink(ts.Links, "item")
 	if !ok || !item.Templated || item.Type != ContentTypeMVT ||
 		item.Href != "http://example.com/collections/districts/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}" {
 		t.Errorf("item link %+v", item)
 	}
-	if _, ok := linkRel(ts.Links, relTilingScheme); !ok {
+	if _, ok := tileLink(ts.Links, tiles.RelTilingScheme); !ok {
 		t.Error("no tiling-scheme link")
 	}
 	if len(ts.Layers) != 1 || ts.Layers[0].ID != "districts" || ts.Layers[0].GeometryType != "polygons" || ts.BoundingBox == nil {
@@ -408,24 +417,28 @@ func TestInvalidateTiles(t *testing.T) {
 	cache := tiles.NewCache(1 << 20)
 	s := &server{Config: Config{Store: st, Tiles: cache, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Changes: changes.New(changes.Options{})}}
+	ts := &tiles.Server{Store: st, Cache: cache, PNG: raster.PNG}
 	ta := maptile.At(orb.Point{52, 42}, 5)
 	tb := maptile.At(orb.Point{82, 42}, 5)
-	keys := map[string]tiles.Key{
-		"regions A":        {Layers: "regions", Format: keyMVT, Tile: ta},
-		"regions A png":    {Layers: "regions", Format: keyPNG, Tile: ta},
-		"regions,events A": {Layers: "regions,events", Format: keyMVT, Tile: ta},
-		"events A":         {Layers: "events", Format: keyMVT, Tile: ta},
-		"regions B":        {Layers: "regions", Format: keyMVT, Tile: tb},
-		"events B":         {Layers: "events", Format: keyMVT, Tile: tb},
+	reqs := map[string]tiles.Request{
+		"regions A":        {Layers: "regions", Format: tiles.FormatMVT, Tile: ta},
+		"regions A png":    {Layers: "regions", Format: tiles.FormatPNG, Tile: ta},
+		"regions,events A": {Layers: "regions,events", Format: tiles.FormatMVT, Tile: ta},
+		"events A":         {Layers: "events", Format: tiles.FormatMVT, Tile: ta},
+		"regions B":        {Layers: "regions", Format: tiles.FormatMVT, Tile: tb},
+		"events B":         {Layers: "events", Format: tiles.FormatMVT, Tile: tb},
 	}
-	fill := func() {
-		for _, k := range keys {
-			if _, err := cache.Get(k, func() ([]byte, error) { return s.renderTile(k) }); err != nil {
-				t.Fatal(err)
-			}
+	// recomputed gets a tile and reports whether it had to be rendered.
+	recomputed := func(r tiles.Request) bool {
+		before := cache.Stats().Misses
+		if _, err := ts.Get(r); err != nil {
+			t.Fatal(err)
 		}
+		return cache.Stats().Misses > before
 	}
-	fill()
+	for _, r := range reqs {
+		recomputed(r)
+	}
 	// A second event appears in A, through the path every write takes.
 	e2 := geo.NewFeature("e2", orb.Point{53, 43}, map[string]any{"kind": "protest"})
 	if err := st.Put("events", e2); err != nil {
@@ -435,19 +448,10 @@ func TestInvalidateTiles(t *testing.T) {
 	if a, _ := st.Feature("regions", "A"); a.Properties["events"] != 2.0 {
 		t.Errorf("region A counts %v events, want 2", a.Properties["events"])
 	}
-	recomputed := map[string]bool{}
-	for name, k := range keys {
-		if _, err := cache.Get(k, func() ([]byte, error) { recomputed[name] = true; return s.renderTile(k) }); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for name := range keys {
-		want := strings.HasSuffix(name, " A")
-		if strings.HasSuffix(name, "A png") {
-			want = true
-		}
-		if recomputed[name] != want {
-			t.Errorf("%s: recomputed %v, want %v", name, recomputed[name], want)
+	for name, r := range reqs {
+		want := strings.HasSuffix(name, " A") || strings.HasSuffix(name, "A png")
+		if got := recomputed(r); got != want {
+			t.Errorf("%s: recomputed %v, want %v", name, got, want)
 		}
 	}
 }
@@ -460,25 +464,6 @@ func TestAcceptsGzip(t *testing.T) {
 	} {
 		if got := acceptsGzip(h); got != want {
 			t.Errorf("acceptsGzip(%q) = %v", h, got)
-		}
-	}
-}
-
-func TestETagMatch(t *testing.T) {
-	for _, tt := range []struct {
-		header, etag string
-		want         bool
-	}{
-		{"", `"a"`, false},
-		{`"a"`, `"a"`, true},
-		{`W/"a"`, `"a"`, true},
-		{`"b", "a"`, `"a"`, true},
-		{`"b"`, `"a"`, false},
-		{`*`, `"a"`, true},
-		{`a`, `"a"`, false},
-	} {
-		if got := etagMatch(tt.header, tt.etag); got != tt.want {
-			t.Errorf("etagMatch(%q, %q) = %v", tt.header, tt.etag, got)
 		}
 	}
 }
@@ -503,7 +488,7 @@ func FuzzTilePath(f *testing.F) {
 			t.Fatalf("accepted invalid tile %v", a.tile)
 		}
 		// What was accepted is a canonical address written back.
-		ext := map[tileFormat]string{formatMVT: ".mvt", formatPNG: ".png", formatPNG2x: "@2x.png"}[a.format]
+		ext := map[tiles.Format]string{tiles.FormatMVT: ".mvt", tiles.FormatPNG: ".png", tiles.FormatPNG2x: "@2x.png"}[a.format]
 		if !strings.HasSuffix(file, ext) {
 			t.Fatalf("%q parsed as format %d", file, a.format)
 		}
@@ -561,7 +546,9 @@ func TestTileVaryWithCORS(t *testing.T) {
 // middlewares aside): issue 3's throughput target depends on it.
 func TestTileHitAllocs(t *testing.T) {
 	st := newTestStore(t)
-	s := &server{Config: Config{Store: st, Tiles: tiles.NewCache(1 << 20), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}}
+	cache := tiles.NewCache(1 << 20)
+	s := &server{Config: Config{Store: st, Tiles: cache, Log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		tileServer: &tiles.Server{Store: st, Cache: cache, PNG: raster.PNG}}
 	e := echo.New()
 	w := &discardWriter{h: http.Header{}}
 	for _, tt := range []struct {
@@ -569,10 +556,10 @@ func TestTileHitAllocs(t *testing.T) {
 		a    tileAddr
 		hdr  []string
 	}{
-		{"mvt", tileAddr{tile: maptile.New(41, 23, 6), format: formatMVT}, nil},
-		{"mvt gzip", tileAddr{tile: maptile.New(41, 23, 6), format: formatMVT}, []string{"Accept-Encoding", "gzip, br"}},
-		{"png", tileAddr{tile: maptile.New(41, 23, 6), format: formatPNG}, nil},
-		{"empty", tileAddr{tile: maptile.New(0, 0, 6), format: formatMVT}, nil},
+		{"mvt", tileAddr{tile: maptile.New(41, 23, 6), format: tiles.FormatMVT}, nil},
+		{"mvt gzip", tileAddr{tile: maptile.New(41, 23, 6), format: tiles.FormatMVT}, []string{"Accept-Encoding", "gzip, br"}},
+		{"png", tileAddr{tile: maptile.New(41, 23, 6), format: tiles.FormatPNG}, nil},
+		{"empty", tileAddr{tile: maptile.New(0, 0, 6), format: tiles.FormatMVT}, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			req := httptest.NewRequest(http.MethodGet, "/", nil)
@@ -601,7 +588,7 @@ func TestTileHitAllocs(t *testing.T) {
 func TestTileMetricsBothWays(t *testing.T) {
 	for _, v := range tileVariants {
 		t.Run(v.name, func(t *testing.T) {
-			e, _ := newTileServerLog(t, v.level)
+			e, _ := newTileServerWith(t, v.cfg)
 			for i := 0; i < 3; i++ {
 				rec := httptest.NewRecorder()
 				e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, fullTile+".mvt", nil))
@@ -614,6 +601,40 @@ func TestTileMetricsBothWays(t *testing.T) {
 			want := `kzmap_http_requests_total{method="GET",route="/tiles/:tileIds/:z/:x/:tile",status="200"} 3`
 			if !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("metrics lack %s", want)
+			}
+		})
+	}
+}
+
+// Both ways of serving a tile write its access log line, with its request
+// id, to the access log when there is one; the warn level quiets it.
+func TestTileAccessLog(t *testing.T) {
+	for _, v := range tileVariants {
+		t.Run(v.name, func(t *testing.T) {
+			access := &syncBuffer{}
+			cfg := v.cfg
+			cfg.AccessLog = jsonLogger(access)
+			e, logs := newConfiguredServer(t, cfg)
+			rec := get(e, fullTile+".mvt", "X-Request-Id", "tile-1")
+			if rec.Code != 200 || rec.Header().Get("X-Request-Id") != "tile-1" {
+				t.Fatalf("status %d, X-Request-Id %q", rec.Code, rec.Header().Get("X-Request-Id"))
+			}
+			var m map[string]any
+			if err := json.Unmarshal([]byte(strings.TrimSpace(access.String())), &m); err != nil {
+				t.Fatalf("access log %q: %v", access.String(), err)
+			}
+			if m["msg"] != "request" || m["request_id"] != "tile-1" || m["path"] != fullTile+".mvt" || m["status"] != 200.0 || m["bytes"] != float64(rec.Body.Len()) {
+				t.Errorf("access log line %v", m)
+			}
+			if strings.Contains(logs.String(), `"msg":"request"`) {
+				t.Errorf("access log line in the main log: %s", logs.String())
+			}
+
+			quiet := &syncBuffer{}
+			cfg.AccessLog = slog.New(slog.NewJSONHandler(quiet, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			e, _ = newConfiguredServer(t, cfg)
+			if rec := get(e, fullTile+".mvt"); rec.Code != 200 || rec.Header().Get("X-Request-Id") == "" || quiet.String() != "" {
+				t.Errorf("at warn: status %d, X-Request-Id %q, log %q", rec.Code, rec.Header().Get("X-Request-Id"), quiet.String())
 			}
 		})
 	}

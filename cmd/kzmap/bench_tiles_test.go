@@ -26,7 +26,9 @@ import (
 // tiles, zooms 0–8) beside PostGIS and nginx on this machine, in one run:
 //
 //   - cold generation of every tile, in process (as PostGIS's figure is
-//     timed inside the database) and over HTTP on a fresh server;
+//     timed inside the database) and over HTTP on a fresh server with
+//     default settings (issue 10 asks for at most a third of PostGIS's
+//     time beyond the time of as many /healthz requests);
 //   - tile sizes against PostGIS's ST_AsMVT tiles;
 //   - wrk on the cached tiles against nginx serving PostGIS's tiles as
 //     static files (issue 3 asks for at least half of nginx's requests/s);
@@ -135,32 +137,33 @@ func TestBenchTiles(t *testing.T) {
 	}
 	fig.add("mvt.worst_tile_geometry_deviation", worst)
 
-	// Cold over HTTP: a fresh server, every workload tile once.
-	// nginx.sh runs nginx with access_log off; --log-level warn is the same
-	// here (no line per request).
-	srv := startServer(t, nil, "--db", ":memory:", "--log-level", "warn")
+	// Cold over HTTP, as issue 10 defines it (coldHTTP): the tiles' time
+	// beyond as many minimal requests, against PostGIS's ST_AsMVT time;
+	// each the best of 3 fresh servers, as PostGIS's is the best of 3.
 	paths := make([]string, len(workload))
+	sizes := make([]int, len(workload))
 	for i, tile := range workload {
 		paths[i] = fmt.Sprintf("/tiles/districts/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y)
+		sizes[i] = len(mvts[i])
 	}
-	start := time.Now()
-	for i, p := range paths {
-		resp, body := tilesFetch(t, srv.URL+p)
-		want := 200
-		if len(mvts[i]) == 0 {
-			want = 204
-		}
-		require.Equal(t, want, resp.StatusCode, p)
-		require.Equal(t, len(mvts[i]), len(body), "%s: HTTP and in-process tiles differ", p)
+	coldTiles, coldHealthz := math.Inf(1), math.Inf(1)
+	for range 3 {
+		tl, hz := coldHTTP(t, paths, sizes)
+		coldTiles, coldHealthz = min(coldTiles, tl), min(coldHealthz, hz)
 	}
-	fig.add("http.cold_total_s", time.Since(start).Seconds())
+	fig.add("http.cold_tiles_s", coldTiles)
+	fig.add("http.cold_healthz_s", coldHealthz)
+	fig.ratioAtMost("http.cold_vs_postgis_time", coldTiles-coldHealthz, peer["mvt.total_s.adm2"], 1.0/3)
 
 	// (c) Load on the cached tiles, beside nginx on the same paths with the
 	// same wrk settings (make bench runs nginx.sh just before).
+	// No access log, as nginx.sh runs nginx with access_log off.
 	nginx := readFigures(t, filepath.Join(out, "nginx-static.txt"))["http.nginx_static.rps"]
 	fig.add("http.nginx_static.rps", nginx)
-	for _, p := range paths { // warm (already cached by the cold pass; keep it explicit)
-		tilesFetch(t, srv.URL+p)
+	srv := startServer(t, nil, "--db", ":memory:", "--log-level", "warn")
+	for i, p := range paths { // warm the cache
+		resp, body := tilesFetch(t, srv.URL+p)
+		require.Equal(t, sizes[i], len(body), "%s: HTTP and in-process tiles differ (status %d)", p, resp.StatusCode)
 	}
 	w := runWrk(t, srv.URL, paths)
 	fig.add("http.tiles.rps", w["rps"])

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"kzmap/handlers"
 )
 
 // TestServeHardeningFlags starts the binary with the hardening flags set and
@@ -58,18 +60,21 @@ func TestServeHardeningFlags(t *testing.T) {
 	resp = getJSON(t, srv.URL+"/readyz", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "probes are not limited")
 
-	// The access log is JSON and carries the request id.
-	srv.mu.Lock()
-	logs := srv.logs.String()
-	srv.mu.Unlock()
-	found := false
-	for _, line := range strings.Split(logs, "\n") {
-		var m map[string]any
-		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "request" && m["request_id"] == "hardening-1" {
-			found = m["path"] == "/collections" && m["status"] == float64(200)
+	// The access log is JSON and carries the request id; its lines are
+	// written in batches, at most handlers.LogFlushInterval late.
+	found := func() bool {
+		srv.mu.Lock()
+		logs := srv.logs.String()
+		srv.mu.Unlock()
+		for _, line := range strings.Split(logs, "\n") {
+			var m map[string]any
+			if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "request" && m["request_id"] == "hardening-1" {
+				return m["path"] == "/collections" && m["status"] == float64(200)
+			}
 		}
+		return false
 	}
-	require.True(t, found, "no access log line for request hardening-1")
+	require.Eventually(t, found, 20*handlers.LogFlushInterval, handlers.LogFlushInterval/4, "no access log line for request hardening-1")
 }
 
 // Bad hardening flags end serve at once with a one-line error and status 1.

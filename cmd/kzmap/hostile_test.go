@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"kzmap/handlers"
 )
 
 // hostileToken is the write token the hostile server is started with.
@@ -232,6 +234,7 @@ func TestHostileRequests(t *testing.T) {
 	var cols struct{ Collections []any }
 	getJSON(t, srv.URL+"/collections", &cols)
 	require.NotEmpty(t, cols.Collections)
+	time.Sleep(3 * handlers.LogFlushInterval) // the access log's last batch
 	srv.mu.Lock()
 	logs := srv.logs.String()
 	srv.mu.Unlock()

@@ -43,6 +43,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("--tile-cache %d: must be 0 or more (MB)", *tileCacheMB)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: limits.level}))
+	// Access log lines are written in batches (handlers.LogBuffer); what is
+	// left is written when serve returns, after in-flight requests ended.
+	accessOut := handlers.NewLogBuffer(stderr)
+	defer accessOut.Close()
+	accessLog := slog.New(slog.NewJSONHandler(accessOut, &slog.HandlerOptions{Level: limits.level}))
 
 	start := time.Now()
 	st, aliases, imported, err := openDataset(*dbPath, *dataDir, log)
@@ -58,7 +63,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var ready atomic.Bool // /readyz: true from here until shutdown begins
 	ready.Store(true)
 	webMap := assets.Handler()
-	e := handlers.New(handlers.Config{Store: st, Names: ix, Log: log, Version: version,
+	e := handlers.New(handlers.Config{Store: st, Names: ix, Log: log, AccessLog: accessLog, Version: version,
 		Rate: *limits.rate, Burst: *limits.burst, CORSOrigins: limits.origins, MaxBody: limits.maxBody(), Ready: ready.Load,
 		Tiles: tiles.NewCache(int64(*tileCacheMB) << 20),
 		// The web map: the page at / for browsers, its files under /assets/.

@@ -2,6 +2,8 @@ package tiles
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -205,4 +207,41 @@ func geometryBytes(t *testing.T, tile []byte) int {
 	}
 	walk(tile, 0)
 	return n
+}
+
+// BenchmarkGzipWorkload compresses the non-empty district tiles of the
+// shared workload, one op being all of them: what a client that takes gzip
+// would cost if every cold tile were compressed, with gzipBytes' pooled
+// writers and with a new writer per tile.
+func BenchmarkGzipWorkload(b *testing.B) {
+	src := tiletest.Districts(b)
+	var mvts [][]byte
+	for _, t := range workload(b) {
+		mvt, err := MVT(src, []string{"districts"}, t)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(mvt) > 0 {
+			mvts = append(mvts, mvt)
+		}
+	}
+	b.Run("pooled", func(b *testing.B) {
+		for b.Loop() {
+			for _, m := range mvts {
+				if _, err := gzipBytes(m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("new writer", func(b *testing.B) {
+		for b.Loop() {
+			for _, m := range mvts {
+				var buf bytes.Buffer
+				zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+				zw.Write(m)
+				zw.Close()
+			}
+		}
+	})
 }

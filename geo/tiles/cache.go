@@ -2,6 +2,8 @@ package tiles
 
 import (
 	"container/list"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -39,7 +41,12 @@ type Entry struct {
 func ETag(b []byte) string {
 	h := fnv.New64a()
 	h.Write(b)
-	return fmt.Sprintf(`"%016x"`, h.Sum64())
+	var sum [8]byte
+	binary.BigEndian.PutUint64(sum[:], h.Sum64())
+	var tag [18]byte
+	tag[0], tag[17] = '"', '"'
+	hex.Encode(tag[1:17], sum[:])
+	return string(tag[:])
 }
 
 // entryOverhead approximates the memory an entry takes beyond its bytes
@@ -93,19 +100,26 @@ func NewCache(maxBytes int64) *Cache {
 // all concurrent callers of the same key), stores it and returns it. Errors
 // are not cached.
 func (c *Cache) Get(k Key, compute func() ([]byte, error)) (Entry, error) {
+	e, _, err := c.get(k, compute)
+	return e, err
+}
+
+// get is Get that also reports whether the tile was in the cache already
+// (not computed by this call or by one it joined).
+func (c *Cache) get(k Key, compute func() ([]byte, error)) (Entry, bool, error) {
 	c.mu.Lock()
 	if el, ok := c.items[k]; ok {
 		c.ll.MoveToFront(el)
 		e := el.Value.(*item).entry
 		c.mu.Unlock()
 		c.hits.Add(1)
-		return e, nil
+		return e, true, nil
 	}
 	if cl, ok := c.inflight[k]; ok {
 		c.mu.Unlock()
 		<-cl.done
 		c.hits.Add(1)
-		return cl.entry, cl.err
+		return cl.entry, false, cl.err
 	}
 	cl := &call{done: make(chan struct{})}
 	c.inflight[k] = cl
@@ -132,7 +146,23 @@ func (c *Cache) Get(k Key, compute func() ([]byte, error)) (Entry, error) {
 	}
 	c.mu.Unlock()
 	close(cl.done)
-	return cl.entry, cl.err
+	return cl.entry, false, cl.err
+}
+
+// lookup returns the cached tile for k, counted as a hit, and false when it
+// is not cached (neither counted nor computed).
+func (c *Cache) lookup(k Key) (Entry, bool) {
+	c.mu.Lock()
+	el, ok := c.items[k]
+	if !ok {
+		c.mu.Unlock()
+		return Entry{}, false
+	}
+	c.ll.MoveToFront(el)
+	e := el.Value.(*item).entry
+	c.mu.Unlock()
+	c.hits.Add(1)
+	return e, true
 }
 
 // add stores e under k and evicts down to the budget. c.mu is held.

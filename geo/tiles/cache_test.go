@@ -78,6 +78,13 @@ func TestCacheETag(t *testing.T) {
 	if e, _ := c.Get(NewKey([]string{"e"}, "mvt", maptile.New(0, 0, 0)), func() ([]byte, error) { return nil, nil }); e.ETag == "" || e.Data != nil {
 		t.Errorf("empty tile entry %+v", e)
 	}
+	// The FNV-1a 64 of "" and "a": ETags clients hold stay valid across versions.
+	if got := ETag(nil); got != `"cbf29ce484222325"` {
+		t.Errorf(`ETag("") = %s`, got)
+	}
+	if got := ETag([]byte("a")); got != `"af63dc4c8601ec8c"` {
+		t.Errorf(`ETag("a") = %s`, got)
+	}
 }
 
 // TestCacheInvalidate fills the cache with the tiles of zooms 0–9 around a

@@ -26,7 +26,22 @@ const (
 // ErrBadTile is wrapped by every error about a tile address.
 var ErrBadTile = errors.New("tiles: bad tile address")
 
-// ParseTile reads a tile address from its three path segments.
+// AddressError is a tile address ParseTile refuses: which part (z, x or y)
+// and why, so that a caller can name the part as its own parameter. It
+// wraps ErrBadTile.
+type AddressError struct {
+	Part   string // "z", "x" or "y"
+	Reason string // e.g. `"a" is not a whole number`, "4 is outside 0..3"
+}
+
+func (e *AddressError) Error() string {
+	return ErrBadTile.Error() + ": " + e.Part + " " + e.Reason
+}
+
+func (e *AddressError) Unwrap() error { return ErrBadTile }
+
+// ParseTile reads a tile address from its three path segments. Errors are
+// *AddressError naming the first part that is wrong.
 func ParseTile(z, x, y string) (maptile.Tile, error) {
 	zn, err := parseIndex("z", z, MaxZoom)
 	if err != nil {
@@ -48,16 +63,16 @@ func parseIndex(name, s string, max uint64) (uint64, error) {
 	// Only plain decimal digits: "+1", " 1", "0x1" or "1e2" are not tile
 	// addresses even where strconv would take them.
 	if s == "" || len(s) > 12 {
-		return 0, fmt.Errorf("%w: %s %q is not a whole number", ErrBadTile, name, clip(s))
+		return 0, &AddressError{Part: name, Reason: fmt.Sprintf("%q is not a whole number", clip(s))}
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
-			return 0, fmt.Errorf("%w: %s %q is not a whole number", ErrBadTile, name, clip(s))
+			return 0, &AddressError{Part: name, Reason: fmt.Sprintf("%q is not a whole number", clip(s))}
 		}
 	}
 	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || n > max {
-		return 0, fmt.Errorf("%w: %s %s is outside 0..%d", ErrBadTile, name, s, max)
+		return 0, &AddressError{Part: name, Reason: fmt.Sprintf("%s is outside 0..%d", s, max)}
 	}
 	return n, nil
 }

@@ -13,31 +13,33 @@ func TestParseTile(t *testing.T) {
 		name    string
 		z, x, y string
 		want    maptile.Tile
-		bad     bool
+		bad     string // the part the error names
 	}{
 		{name: "root", z: "0", x: "0", y: "0", want: maptile.New(0, 0, 0)},
 		{name: "kazakhstan z6", z: "6", x: "44", y: "22", want: maptile.New(44, 22, 6)},
 		{name: "last tile of z24", z: "24", x: "16777215", y: "16777215", want: maptile.New(16777215, 16777215, 24)},
 		{name: "leading zeros", z: "03", x: "005", y: "2", want: maptile.New(5, 2, 3)},
-		{name: "zoom too deep", z: "25", x: "0", y: "0", bad: true},
-		{name: "x beyond zoom", z: "2", x: "4", y: "0", bad: true},
-		{name: "y beyond zoom", z: "0", x: "0", y: "1", bad: true},
-		{name: "negative", z: "3", x: "-1", y: "0", bad: true},
-		{name: "plus sign", z: "+3", x: "1", y: "0", bad: true},
-		{name: "empty", z: "", x: "0", y: "0", bad: true},
-		{name: "hex", z: "3", x: "0x1", y: "0", bad: true},
-		{name: "float", z: "3.0", x: "1", y: "0", bad: true},
-		{name: "exponent", z: "3", x: "1e1", y: "0", bad: true},
-		{name: "space", z: "3", x: " 1", y: "0", bad: true},
-		{name: "huge", z: "3", x: "99999999999999999999999", y: "0", bad: true},
-		{name: "extension left on", z: "3", x: "1", y: "0.mvt", bad: true},
+		{name: "zoom too deep", z: "25", x: "0", y: "0", bad: "z"},
+		{name: "x beyond zoom", z: "2", x: "4", y: "0", bad: "x"},
+		{name: "y beyond zoom", z: "0", x: "0", y: "1", bad: "y"},
+		{name: "negative", z: "3", x: "-1", y: "0", bad: "x"},
+		{name: "plus sign", z: "+3", x: "1", y: "0", bad: "z"},
+		{name: "empty", z: "", x: "0", y: "0", bad: "z"},
+		{name: "hex", z: "3", x: "0x1", y: "0", bad: "x"},
+		{name: "float", z: "3.0", x: "1", y: "0", bad: "z"},
+		{name: "exponent", z: "3", x: "1e1", y: "0", bad: "x"},
+		{name: "space", z: "3", x: " 1", y: "0", bad: "x"},
+		{name: "huge", z: "3", x: "99999999999999999999999", y: "0", bad: "x"},
+		{name: "extension left on", z: "3", x: "1", y: "0.mvt", bad: "y"},
+		{name: "bad x before bad y", z: "1", x: "2", y: "2", bad: "x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseTile(tt.z, tt.x, tt.y)
-			if tt.bad {
-				if !errors.Is(err, ErrBadTile) {
-					t.Fatalf("ParseTile(%q, %q, %q) = %v, %v; want ErrBadTile", tt.z, tt.x, tt.y, got, err)
+			if tt.bad != "" {
+				var ae *AddressError
+				if !errors.Is(err, ErrBadTile) || !errors.As(err, &ae) || ae.Part != tt.bad || ae.Reason == "" {
+					t.Fatalf("ParseTile(%q, %q, %q) = %v, %v; want an AddressError naming %s", tt.z, tt.x, tt.y, got, err, tt.bad)
 				}
 				return
 			}

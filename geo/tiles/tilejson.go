@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"math"
+	"net/url"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -16,7 +17,8 @@ const DefaultMaxZoom = 14
 
 // TileJSON returns the TileJSON 3.0.0 document of the vector tiles of the
 // given collections, one layer each, served under base (scheme and host, no
-// trailing slash): tiles at {base}/tiles/{ids}/{z}/{x}/{y}.mvt.
+// trailing slash): tiles at {base}/tiles/{ids}/{z}/{x}/{y}.mvt, each id
+// escaped as a path segment.
 func TileJSON(base string, layers []geo.Collection, minzoom, maxzoom int) map[string]any {
 	ids := make([]string, len(layers))
 	var names, attributions []string
@@ -24,7 +26,7 @@ func TileJSON(base string, layers []geo.Collection, minzoom, maxzoom int) map[st
 	haveBound := false
 	vl := make([]map[string]any, 0, len(layers))
 	for i, c := range layers {
-		ids[i] = c.ID
+		ids[i] = url.PathEscape(c.ID)
 		names = append(names, firstNonEmpty(c.Title, c.ID))
 		if c.Attribution != "" && !contains(attributions, c.Attribution) {
 			attributions = append(attributions, c.Attribution)

@@ -42,6 +42,16 @@ func (s *Source) bound(f *geo.Feature) orb.Bound {
 	return b
 }
 
+// Collection describes a collection of s (its id and feature count), or
+// fails with geo.ErrNoCollection, as geo.Store does.
+func (s *Source) Collection(id string) (geo.Collection, error) {
+	fs, ok := s.Collections[id]
+	if !ok {
+		return geo.Collection{}, geo.ErrNoCollection
+	}
+	return geo.Collection{ID: id, Count: len(fs)}, nil
+}
+
 // Items returns the features of collection whose geometry meets any box,
 // ordered by id, as geo.Store does.
 func (s *Source) Items(collection string, q geo.Query) (geo.Page, error) {
