@@ -54,17 +54,19 @@ const permalink = new Permalink(map, state, (h) => {
   setDate(h.date || null);
 });
 
-const layerSwitch = new LayerSwitch(map, state, layers, (baseChanged) => {
-  if (baseChanged) layers.regions.restyle(); // the shading is lighter over a base map
-  permalink.save();
-});
-layerSwitch.apply();
-layerSwitch.addControl();
-
-const legend = new Legend({ position: narrow ? 'topright' : 'bottomleft' }).addTo(map);
+const legend = new Legend({ position: narrow ? 'topright' : 'bottomleft' });
 const showLegend = () => legend.update({
   date: state.date, nationwide: state.nationwide, show2024: state.layers.has('regions-2024'),
 });
+
+const layerSwitch = new LayerSwitch(map, state, layers, (baseChanged) => {
+  if (baseChanged) layers.regions.restyle(); // the shading is lighter over a base map
+  showLegend(); // it marks the 2024 boundaries when they are on
+  permalink.save();
+});
+layerSwitch.apply();
+layerSwitch.addControl(); // the layers control above the legend
+legend.addTo(map);
 
 const panel = new Panel(document.getElementById('kz-panel'));
 const lookup = new Lookup(map, panel, state);
