@@ -1,6 +1,8 @@
 // Package assets is kzmap's web map: the page and its scripts, styles and
 // images, built by esbuild from src/ into dist/ (`make assets`) and embedded
 // in the binary, so the map works with no network beyond kzmap itself.
+// dist/ is committed, so a plain `go build` serves the map; `make test`
+// checks it is what src/ builds.
 //
 // File names in dist/ carry a content hash, so they are cached for a year;
 // index.html, which names them, is revalidated on every load. Every file has
@@ -33,12 +35,14 @@ const Prefix = "/assets/"
 // hashed matches the names esbuild gives (name-HASH.ext): safe to cache forever.
 var hashed = regexp.MustCompile(`-[A-Z0-9]{8}\.[a-z0-9]+$`)
 
-// notBuilt is the answer when dist/ holds only the committed placeholder.
+// notBuilt is the answer when dist/ lacks the page: a binary built from a
+// tree whose committed bundle was deleted.
 const notBuilt = `<!doctype html>
 <html lang="en"><meta charset="utf-8"><title>kzmap: map not built</title>
-<h1>Map not built: run make</h1>
-<p>This kzmap binary was built without its web map. Run <code>make build</code>
-(or <code>make assets</code>, then <code>go build</code>) and start it again.
+<h1>Map not built: run make assets</h1>
+<p>This kzmap binary was built without its web map. Restore
+<code>assets/dist</code> (<code>git checkout assets/dist</code>) or run
+<code>make assets</code>, then build kzmap again.
 The API works: <a href="/?f=json">landing page</a>, <a href="/collections">collections</a>,
 <a href="/api">API definition</a>.</p>
 `

@@ -33,7 +33,7 @@ func builtFS(t testing.TB) fs.FS {
 		"dist/main-ABCDEFGH.js":    {Data: []byte("console.log(1)")},
 		"dist/main-ABCDEFGH.js.gz": {Data: gz(t, "console.log(1)")},
 		"dist/layers-12345678.png": {Data: []byte("\x89PNG\r\n\x1a\n")},
-		"dist/PLACEHOLDER.txt":     {Data: []byte("placeholder")},
+		"dist/notes.txt":           {Data: []byte("placeholder")},
 	}
 }
 
@@ -66,7 +66,7 @@ func TestHandler(t *testing.T) {
 		{name: "hashed script", method: "GET", target: "/assets/main-ABCDEFGH.js", status: 200, ctype: "text/javascript; charset=utf-8", cache: "public, max-age=31536000, immutable", body: "console.log(1)"},
 		{name: "hashed image", method: "GET", target: "/assets/layers-12345678.png", status: 200, ctype: "image/png", cache: "public, max-age=31536000, immutable"},
 		{name: "head", method: "HEAD", target: "/assets/main-ABCDEFGH.js", status: 200, body: ""},
-		{name: "unhashed file revalidates", method: "GET", target: "/assets/PLACEHOLDER.txt", status: 200, cache: "no-cache"},
+		{name: "unhashed file revalidates", method: "GET", target: "/assets/notes.txt", status: 200, cache: "no-cache"},
 		{name: "unknown file", method: "GET", target: "/assets/nope.js", status: 404},
 		{name: "gzip twin not served by name", method: "GET", target: "/assets/main-ABCDEFGH.js.gz", status: 404},
 		{name: "page not under assets", method: "GET", target: "/assets/index.html", status: 404},
@@ -141,7 +141,7 @@ func TestConditional(t *testing.T) {
 }
 
 func TestNotBuilt(t *testing.T) {
-	h := handler(fstest.MapFS{"dist/PLACEHOLDER.txt": {Data: []byte("x")}})
+	h := handler(fstest.MapFS{"dist/notes.txt": {Data: []byte("x")}})
 	rec := serve(h, "GET", "/")
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("status %d, want 503", rec.Code)
@@ -157,11 +157,12 @@ func TestNotBuilt(t *testing.T) {
 	}
 }
 
-// TestBuilt checks the embedded build, when there is one: every file the
-// page names is in the binary and is served, gzipped when it is text.
+// TestBuilt checks the embedded build, which is committed: every file the
+// page names is in the binary and is served, gzipped when it is text, and
+// every gzip twin holds its file's bytes.
 func TestBuilt(t *testing.T) {
 	if !Built() {
-		t.Skip("map not built (make assets); the browser test in cmd/kzmap fails in CI without it")
+		t.Fatal("assets/dist has no index.html: it is committed; restore it (git checkout assets/dist) or run make assets")
 	}
 	h := Handler()
 	rec := serve(h, "GET", "/")
@@ -183,6 +184,27 @@ func TestBuilt(t *testing.T) {
 		}
 		if !strings.Contains(r.Header().Get("Cache-Control"), "immutable") {
 			t.Errorf("%s: Cache-Control %q", m[1], r.Header().Get("Cache-Control"))
+		}
+	}
+	twins, err := fs.Glob(dist, "dist/*.gz")
+	if err != nil || len(twins) == 0 {
+		t.Fatalf("no gzip twins in dist (%v)", err)
+	}
+	for _, name := range twins {
+		plain, err := fs.ReadFile(dist, strings.TrimSuffix(name, ".gz"))
+		if err != nil {
+			t.Errorf("%s: a twin of no file", name)
+			continue
+		}
+		zipped, _ := fs.ReadFile(dist, name)
+		r, err := gzip.NewReader(bytes.NewReader(zipped))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(got, plain) {
+			t.Errorf("%s does not unzip to its file (%v): run make assets and commit", name, err)
 		}
 	}
 }

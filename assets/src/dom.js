@@ -14,25 +14,3 @@ export function el(tag, attrs = {}, ...children) {
   }
   return node;
 }
-
-const MONTH = 'January';
-
-// fmtDay('2022-01-02') = '2 January'.
-export function fmtDay(d) {
-  return `${Number(d.slice(8, 10))} ${MONTH}`;
-}
-
-// fmtDate gives an event's date as the article allows: a day, or the span
-// within which an undated event happened.
-export function fmtDate(p) {
-  if (p.date_end && p.date_end !== p.date) {
-    return `between ${Number(p.date.slice(8, 10))} and ${fmtDay(p.date_end)} 2022`;
-  }
-  return `${fmtDay(p.date)} 2022`;
-}
-
-export function escapeHTML(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ({
-    '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
-  }[c]));
-}

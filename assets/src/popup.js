@@ -1,6 +1,8 @@
 // Popups of event markers: date, title, what the article reports, figures,
 // the source with its link, and a visible mark on claims made without evidence.
-import { el, fmtDate } from './dom.js';
+import { el } from './dom.js';
+import { fmtDate } from './lib/days.js';
+import { isClaim } from './lib/group.js';
 
 const FIGURES = [
   ['killed', 'killed'],
@@ -14,7 +16,7 @@ const nf = new Intl.NumberFormat('en-GB');
 
 export function eventBody(f) {
   const p = f.properties;
-  const claim = p.evidence === 'none produced';
+  const claim = isClaim(f);
   const figures = FIGURES.filter(([k]) => typeof p[k] === 'number')
     .map(([k, label]) => el('li', {}, el('strong', {}, nf.format(p[k])), ` ${label}`));
   const src = p.source || {};
@@ -41,7 +43,7 @@ export function eventPopup(f) {
 }
 
 export function groupPopup(fs, country) {
-  const claims = fs.filter((f) => f.properties.evidence === 'none produced').length;
+  const claims = fs.filter(isClaim).length;
   return el('div', { class: 'kz-popup-body kz-group' },
     el('h2', {}, country ? `${fs.length} events reported for the whole country` : `${fs.length} events here`),
     claims ? el('p', { class: 'kz-muted' }, `${claims} of them ${claims === 1 ? 'is a claim' : 'are claims'} with no evidence produced.`) : '',

@@ -281,7 +281,7 @@ func loadMap(t *testing.T, ctx context.Context, pageURL string) time.Duration {
 func settle(t *testing.T, ctx context.Context) {
 	t.Helper()
 	cdRun(t, ctx, "settle",
-		waitFor(`!Object.values(window.kzmap.layers).some(l => l._map && l.isLoading && l.isLoading())`, 15*time.Second),
+		waitFor(`!Object.values(window.kzmap.layers).some(l => kzmap.map.hasLayer(l) && l.isLoading && l.isLoading())`, 15*time.Second),
 		chromedp.Sleep(150*time.Millisecond))
 }
 
@@ -332,7 +332,7 @@ func TestBrowserMap(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusServiceUnavailable && strings.Contains(string(body), "not built") {
 		if os.Getenv("CI") != "" {
-			t.Fatal("the map is not built into the binary: `make assets` must run before the tests")
+			t.Fatal("the map is not built into the binary: assets/dist is committed; restore it or run `make assets`")
 		}
 		t.Skip("map not built: run `make assets`")
 	}
@@ -414,7 +414,7 @@ func TestBrowserMap(t *testing.T) {
 			Painted int `json:"painted"`
 		}](t, desk, `(() => {
 			const l = kzmap.layers.regions;
-			const tiles = Object.values(l._tiles).map(t => t.el).filter(c => c._kzFeatures && c._kzFeatures.length);
+			const tiles = l.tiles().filter(t => t.features.length).map(t => t.canvas);
 			let painted = 0;
 			for (const c of tiles) {
 				const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
