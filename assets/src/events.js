@@ -22,9 +22,10 @@ export const EventsLayer = L.LayerGroup.extend({
 });
 
 function marker(g) {
-  const { label, title, claims } = markerText(g);
+  const { label, title, claims, spans } = markerText(g);
   const icon = L.divIcon({
-    className: 'kz-marker' + (g.country ? ' kz-marker-country' : '') + (claims ? ' kz-marker-claim' : ''),
+    className: 'kz-marker' + (g.country ? ' kz-marker-country' : '') + (claims ? ' kz-marker-claim' : '') +
+      (spans === g.fs.length ? ' kz-marker-span' : ''),
     html: `<span>${label}</span>`,
     iconSize: null,
   });

@@ -26,6 +26,7 @@ export const Legend = L.Control.extend({
       CLASSES.map((c) => `<div><i style="background:${c.fill}"></i>${c.label}</div>`).join('') +
       `<p>${shown.nationwide} more reported for the whole country</p>` +
       (shown.show2024 ? '<div><i class="kz-legend-2024"></i>boundaries since 2022</div>' : '') +
+      '<div><i class="kz-legend-span"></i>~ dated only to a span of days</div>' +
       '<div><i class="kz-legend-claim"></i>claim, no evidence produced</div>';
   },
 });

@@ -1,5 +1,5 @@
 // Look-up of a point (a click, or the centre of the map): the region and
-// district there in January 2022 and the region today, from /lookup.
+// district there in January 2022 and today, from /lookup.
 import L from 'leaflet';
 import { el } from './dom.js';
 import { reportedIn } from './lib/days.js';
@@ -69,7 +69,8 @@ function answer(by, lat, lon, state) {
       row('District', by.districts)),
     el('table', {},
       el('caption', {}, 'Today (boundaries since June 2022)'),
-      row('Region', by['regions-2024'])));
+      row('Region', by['regions-2024']),
+      row('District', by['districts-2024'])));
   if (by.regions && by['regions-2024'] && by.regions.code !== by['regions-2024'].code) {
     root.append(el('p', { class: 'kz-note' },
       `Part of ${by.regions.name_en} in January 2022; in ${by['regions-2024'].name_en} since the 2022 reform.`));

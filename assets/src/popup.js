@@ -1,7 +1,7 @@
 // Popups of event markers: date, title, what the article reports, figures,
 // the source with its link, and a visible mark on claims made without evidence.
 import { el } from './dom.js';
-import { fmtDate } from './lib/days.js';
+import { fmtDate, isSpan } from './lib/days.js';
 import { isClaim } from './lib/group.js';
 
 const FIGURES = [
@@ -9,7 +9,7 @@ const FIGURES = [
   ['children_killed', 'children among the killed'],
   ['detained', 'detained'],
   ['troops', 'CSTO troops'],
-  ['regions', 'other regions named'],
+  ['other_regions', 'other regions (not named)'],
 ];
 
 const nf = new Intl.NumberFormat('en-GB');
@@ -21,8 +21,8 @@ export function eventBody(f) {
     .map(([k, label]) => el('li', {}, el('strong', {}, nf.format(p[k])), ` ${label}`));
   const src = p.source || {};
   return el('article', { class: 'kz-event' + (claim ? ' kz-claim' : ''), 'data-id': f.id, 'data-date': p.date },
-    el('p', { class: 'kz-event-date' },
-      el('time', { datetime: p.date }, fmtDate(p)),
+    el('p', { class: 'kz-event-date' + (isSpan(p) ? ' kz-event-span' : '') },
+      el('time', { datetime: isSpan(p) ? `${p.date}/${p.date_end}` : p.date }, fmtDate(p)),
       p.kind ? el('span', { class: 'kz-kind' }, p.kind) : ''),
     el('h3', {}, p.title || f.id),
     claim ? el('p', { class: 'kz-claim-mark', role: 'note' },
@@ -32,8 +32,12 @@ export function eventBody(f) {
     p.place ? el('p', { class: 'kz-muted' }, `Where: ${p.place}`) : '',
     figures.length ? el('ul', { class: 'kz-figures' }, ...figures) : '',
     p.date_note ? el('p', { class: 'kz-muted kz-small' }, `Date: ${p.date_note}`) : '',
+    p.place_note ? el('p', { class: 'kz-muted kz-small' }, `Place: ${p.place_note}`) : '',
+    p.quote ? el('blockquote', { class: 'kz-quote' }, p.quote) : '',
     src.url ? el('p', { class: 'kz-source' }, 'Source: ',
-      el('a', { href: src.url, target: '_blank', rel: 'noopener noreferrer' }, src.title || src.url),
+      src.title ? el('cite', {}, `“${src.title}”`) : '',
+      src.title ? ' — ' : '',
+      el('a', { href: src.url, target: '_blank', rel: 'noopener noreferrer' }, src.url_title || src.url),
       src.publisher ? `, ${src.publisher}` : '',
       src.date ? `, ${src.date}` : '') : '');
 }

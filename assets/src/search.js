@@ -51,7 +51,9 @@ export class Search {
     if (!text) { this.closeResults(); return; }
     this.ctl = new AbortController();
     try {
-      const resp = await fetch(`/search?q=${encodeURIComponent(text)}&limit=${LIMIT}`, {
+      // Only each hit's bounding box while typing: a region's outline is tens
+      // of kilobytes; the chosen one's is fetched in choose().
+      const resp = await fetch(`/search?q=${encodeURIComponent(text)}&limit=${LIMIT}&geometry=bbox`, {
         signal: this.ctl.signal, headers: { Accept: 'application/geo+json' },
       });
       const fc = await resp.json();
@@ -94,18 +96,31 @@ export class Search {
     this.closeResults();
     this.input.value = f.properties.name_en || this.input.value;
     this.highlight.clearLayers();
-    if (!f.geometry) return;
-    this.highlight.addData(f).addTo(map);
+    const b = f.bbox;
+    if (!b) return;
     if (this.options.onChoose) this.options.onChoose(f);
     const flying = this.options.onFlying || (() => {});
     flying(true);
     map.once('moveend', () => flying(false));
-    if (f.geometry.type === 'Point') {
-      const [lon, lat] = f.geometry.coordinates;
-      map.flyTo([lat, lon], Math.max(map.getZoom(), 9), { duration: 0.8 });
+    if (b[0] === b[2] && b[1] === b[3]) {
+      map.flyTo([b[1], b[0]], Math.max(map.getZoom(), 9), { duration: 0.8 });
     } else {
-      map.flyToBounds(this.highlight.getBounds(), { padding: [30, 30], maxZoom: 10, duration: 0.8 });
+      map.flyToBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [30, 30], maxZoom: 10, duration: 0.8 });
     }
+    this.outline(f);
     status(`${f.properties.name_en || f.id}: ${KIND[f.properties.collection] || ''}`);
+  }
+
+  // outline draws the chosen feature whole, one request away.
+  async outline(f) {
+    const url = `/collections/${encodeURIComponent(f.properties.collection)}/items/${encodeURIComponent(f.id)}`;
+    try {
+      const resp = await fetch(url, { headers: { Accept: 'application/geo+json' } });
+      if (!resp.ok) return;
+      const full = await resp.json();
+      if (full.geometry && full.geometry.type !== 'Point') this.highlight.clearLayers().addData(full).addTo(this.map);
+    } catch {
+      // The flight went ahead; the outline is a nicety.
+    }
   }
 }

@@ -19,21 +19,26 @@ export class Timeline {
   }
 
   // render draws the days for the events, with `date` checked.
+  // Each day's bar counts the events shown on it (those dated only to a
+  // span of days hatched, those dated to that day solid), by the API's rule.
   render(events, date) {
     const per = perDay(events);
     const max = Math.max(1, ...per.values());
-    const opt = (value, label, n, title) => {
+    const px = (n) => Math.round((n / max) * BAR_PX);
+    const opt = (value, label, n, title, exact) => {
       const id = `kz-day-${value || 'all'}`;
       const input = el('input', { type: 'radio', name: 'kz-day', id, value, checked: (date || '') === value ? '' : null });
       input.addEventListener('change', () => { this.stop(); this.onPick(value || null); });
       return el('label', { for: id, class: 'kz-day', title },
         input,
-        n === null ? '' : el('span', { class: 'kz-bar', style: `height:${Math.round((n / max) * BAR_PX) + 2}px`, 'aria-hidden': 'true' }),
+        n === null ? '' : el('span', { class: 'kz-bar', style: `height:${px(n) + 2}px`, 'aria-hidden': 'true' },
+          el('span', { class: 'kz-bar-exact', style: `height:${px(exact) + (exact ? 2 : 0)}px` })),
         el('span', { class: 'kz-day-label' }, label));
     };
     this.days.replaceChildren(
       opt('', 'All', null, `2–10 January: ${events.length} events`),
-      ...DAYS.map((d) => opt(d, String(Number(d.slice(8))), per.get(d), `${fmtDay(d)}: ${per.get(d)} events`)));
+      ...DAYS.map((d) => opt(d, String(Number(d.slice(8))), per.get(d),
+        `${fmtDay(d)}: ${per.get(d)} events, ${per.exact.get(d)} of them dated to this day`, per.exact.get(d))));
   }
 
   // check marks the day shown (null: All).

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DAYS, fmtDay, fmtDate, isOn, eventsOn, countByRegion, perDay, plural, dayStatus, dayHeading, reportedIn,
+  DAYS, fmtDay, fmtDate, isOn, isSpan, eventsOn, countByRegion, perDay, plural, dayStatus, dayHeading, reportedIn,
 } from '../src/lib/days.js';
 
 const ev = (id, props) => ({ type: 'Feature', id, properties: props, geometry: null });
@@ -31,7 +31,7 @@ test('fmtDay', () => {
 test('fmtDate', () => {
   const cases = [
     { name: 'a day', p: { date: '2022-01-05' }, want: '5 January 2022' },
-    { name: 'a span', p: { date: '2022-01-05', date_end: '2022-01-07' }, want: 'between 5 and 7 January 2022' },
+    { name: 'a span', p: { date: '2022-01-05', date_end: '2022-01-07' }, want: 'sometime between 5 and 7 January 2022' },
     { name: 'a span of one day', p: { date: '2022-01-05', date_end: '2022-01-05' }, want: '5 January 2022' },
     { name: 'no end', p: { date: '2022-01-10', date_end: null }, want: '10 January 2022' },
   ];
@@ -42,9 +42,21 @@ test('isOn and eventsOn', () => {
   assert.ok(isOn({ date: '2022-01-02' }, null), 'every day');
   assert.ok(isOn({ date: '2022-01-02' }, '2022-01-02'));
   assert.ok(!isOn({ date: '2022-01-02' }, '2022-01-03'));
+  // A span is on each of its days, ends included, as ?datetime=DAY answers.
+  const span = { date: '2022-01-02', date_end: '2022-01-10' };
+  for (const d of DAYS) assert.ok(isOn(span, d), d);
+  assert.ok(!isOn(span, '2022-01-11'));
+  assert.ok(!isOn(span, '2022-01-01'));
+  assert.ok(isOn({ date: '2022-01-05', date_end: null }, '2022-01-05'), 'a null end is the one day');
+  assert.ok(!isOn({ date: '2022-01-05', date_end: null }, '2022-01-06'));
+  assert.ok(!isOn({}, '2022-01-05'), 'undated');
+  assert.ok(isSpan(span));
+  assert.ok(!isSpan({ date: '2022-01-05', date_end: '2022-01-05' }));
+  assert.ok(!isSpan({ date: '2022-01-05' }));
   assert.deepEqual(eventsOn(events, null).map((f) => f.id), ['a', 'b', 'c', 'd', 'e']);
   assert.deepEqual(eventsOn(events, '2022-01-02').map((f) => f.id), ['a', 'b', 'c']);
-  assert.deepEqual(eventsOn(events, '2022-01-06'), []);
+  assert.deepEqual(eventsOn(events, '2022-01-06').map((f) => f.id), ['e']);
+  assert.deepEqual(eventsOn(events, '2022-01-08'), []);
 });
 
 test('countByRegion', () => {
@@ -61,8 +73,13 @@ test('perDay', () => {
   assert.deepEqual([...per.keys()], DAYS, 'every day, in order, even with no events');
   assert.equal(per.get('2022-01-02'), 3);
   assert.equal(per.get('2022-01-05'), 2);
+  assert.equal(per.get('2022-01-06'), 1, 'a span counts on each of its days');
+  assert.equal(per.get('2022-01-07'), 1);
+  assert.equal(per.get('2022-01-08'), 0);
   assert.equal(per.get('2022-01-03'), 0);
-  assert.equal(perDay([ev('x', { date: '2021-12-31' })]).get('2021-12-31'), 1, 'a day outside the timeline is counted too');
+  assert.equal(per.exact.get('2022-01-05'), 1, 'of them, dated to the day');
+  assert.equal(per.exact.get('2022-01-06'), 0);
+  assert.equal(perDay([ev('x', { date: '2021-12-31' })], ['2021-12-31']).get('2021-12-31'), 1, 'the days asked for');
 });
 
 test('texts', () => {
@@ -73,6 +90,6 @@ test('texts', () => {
   assert.equal(dayStatus(null, 57), '2–10 January 2022: all 57 events');
   assert.equal(dayHeading(null), '2–10 January');
   assert.equal(dayHeading('2022-01-04'), '4 January');
-  assert.equal(reportedIn(1, 'Almaty', '2022-01-05'), '1 event reported in Almaty on 5 January.');
+  assert.equal(reportedIn(1, 'Almaty', '2022-01-05'), '1 event in Almaty whose date or span includes 5 January.');
   assert.equal(reportedIn(3, 'Almaty', null), '3 events reported in Almaty from 2 to 10 January.');
 });

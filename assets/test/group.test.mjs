@@ -51,11 +51,15 @@ test('groupEvents honours the distance it is given', () => {
 });
 
 test('markerText', () => {
-  const claim = at('c', 70, 45, { title: 'Terrorists', evidence: 'none produced' });
+  const claim = at('c', 70, 45, { title: 'Terrorists', evidence: 'none produced', date: '2022-01-07' });
+  const rally = at('a', 0, 0, { title: 'Rally', date: '2022-01-02' });
+  const span = at('s', 0, 0, { title: 'Arrest', date: '2022-01-02', date_end: '2022-01-10' });
   const cases = [
-    { name: 'one event', g: { fs: [at('a', 0, 0, { title: 'Rally' })], country: false }, want: { label: '1', title: '1 event: Rally', claims: 0 } },
-    { name: 'two events', g: { fs: [at('a', 0, 0, { title: 'Rally' }), claim], country: false }, want: { label: '2', title: '2 events: Rally; Terrorists', claims: 1 } },
-    { name: 'nationwide', g: { fs: [claim, at('b', 0, 0)], country: true }, want: { label: '2 nationwide', title: '2 events reported for the whole country', claims: 1 } },
+    { name: 'one event', g: { fs: [rally], country: false }, want: { label: '1', title: '1 event: Rally (2 January 2022)', claims: 0, spans: 0 } },
+    { name: 'two events', g: { fs: [rally, claim], country: false }, want: { label: '2', title: '2 events: Rally (2 January 2022); Terrorists (7 January 2022)', claims: 1, spans: 0 } },
+    { name: 'a span says so', g: { fs: [span], country: false }, want: { label: '1', title: '1 event: Arrest (sometime between 2 and 10 January 2022)', claims: 0, spans: 1 } },
+    { name: 'nationwide', g: { fs: [claim, at('b', 0, 0)], country: true }, want: { label: '2 nationwide', title: '2 events reported for the whole country', claims: 1, spans: 0 } },
+    { name: 'nationwide with spans', g: { fs: [claim, span], country: true }, want: { label: '2 nationwide', title: '2 events reported for the whole country, 1 of them dated only to a span of days', claims: 1, spans: 1 } },
   ];
   for (const c of cases) assert.deepEqual(markerText(c.g), c.want, c.name);
 });

@@ -15,6 +15,7 @@ export const COLLECTIONS = [
   ['districts', 'Districts (January 2022)'],
   ['regions', 'Regions (January 2022)'],
   ['regions-2024', 'Regions (since 2022)'],
+  ['districts-2024', 'Districts (since 2022)'],
   ['centres', 'Regional centres'],
   ['events', 'Events'],
 ];
@@ -23,7 +24,8 @@ export const COLLECTIONS = [
 export const KIND = {
   regions: 'region, 2022',
   'regions-2024': 'region, since 2022',
-  districts: 'district',
+  districts: 'district, 2022',
+  'districts-2024': 'district, since 2022',
   centres: 'regional centre',
   events: 'event',
 };

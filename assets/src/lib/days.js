@@ -15,15 +15,26 @@ export function fmtDay(d) {
 // fmtDate gives an event's date as the article allows: a day, or the span
 // within which an undated event happened.
 export function fmtDate(p) {
-  if (p.date_end && p.date_end !== p.date) {
-    return `between ${Number(p.date.slice(8, 10))} and ${fmtDay(p.date_end)} 2022`;
+  if (!p.date) return 'undated';
+  if (isSpan(p)) {
+    return `sometime between ${Number(p.date.slice(8, 10))} and ${fmtDay(p.date_end)} 2022`;
   }
   return `${fmtDay(p.date)} 2022`;
 }
 
-// isOn tells whether an event is shown on a day; date null is every day.
+// isSpan tells whether the article dates an event only to a span of days
+// (date to date_end) rather than to one day.
+export function isSpan(p) {
+  return Boolean(p.date_end) && p.date_end !== p.date;
+}
+
+// isOn tells whether an event is shown on a day (null: every day), by the
+// API's rule for ?datetime=DAY: the event's span, date to date_end (or its
+// one day), meets that day.
 export function isOn(p, date) {
-  return date === null || p.date === date;
+  if (date === null) return true;
+  if (!p.date) return false;
+  return p.date <= date && date <= (p.date_end || p.date);
 }
 
 // eventsOn keeps the events shown on a day (null: every day).
@@ -44,10 +55,20 @@ export function countByRegion(events) {
   return { counts, nationwide };
 }
 
-// perDay counts the events of each day, every day of days present (with 0).
+// perDay counts, for every day of days, the events shown on it by isOn's
+// rule (an event dated to a span counts on each of its days), and apart
+// from them those dated to that one day.
 export function perDay(events, days = DAYS) {
   const per = new Map(days.map((d) => [d, 0]));
-  for (const f of events) per.set(f.properties.date, (per.get(f.properties.date) || 0) + 1);
+  const exact = new Map(days.map((d) => [d, 0]));
+  for (const d of days) {
+    for (const f of events) {
+      if (!isOn(f.properties, d)) continue;
+      per.set(d, per.get(d) + 1);
+      if (!isSpan(f.properties)) exact.set(d, exact.get(d) + 1);
+    }
+  }
+  per.exact = exact;
   return per;
 }
 
@@ -66,8 +87,10 @@ export function dayHeading(date) {
   return date ? fmtDay(date) : '2–10 January';
 }
 
-// reportedIn is the look-up panel's sentence on a region's events.
+// reportedIn is the look-up panel's sentence on a region's events: on a
+// day, those whose date or span (as the article gives it) includes the day.
 export function reportedIn(n, region, date) {
-  return `${n} ${plural('event', n)} reported in ${region}` +
-    (date ? ` on ${fmtDay(date)}.` : ' from 2 to 10 January.');
+  return date
+    ? `${n} ${plural('event', n)} in ${region} whose date or span includes ${fmtDay(date)}.`
+    : `${n} ${plural('event', n)} reported in ${region} from 2 to 10 January.`;
 }

@@ -1,5 +1,6 @@
 // Which events share a marker, and what the marker says: pure functions, no
 // DOM, no Leaflet (the caller passes the projection to screen pixels).
+import { fmtDate, isSpan } from './days.js';
 
 // Events closer than this many pixels at the zoom shown share a marker.
 export const CLUSTER_PX = 30;
@@ -36,14 +37,19 @@ function distance(a, b) {
 }
 
 // markerText is what a group's marker shows (label), its tooltip and
-// accessible name (title), and how many of its events are claims.
+// accessible name (title, each event with its date as the article allows),
+// how many of its events are claims, and how many the article dates only
+// to a span of days (spans): a marker all of whose events are such is drawn
+// apart, so that it does not claim a day.
 export function markerText({ fs, country }) {
   const n = fs.length;
+  const spans = fs.filter((f) => isSpan(f.properties)).length;
   return {
     label: country ? `${n} nationwide` : String(n),
     title: country
-      ? `${n} events reported for the whole country`
-      : `${n} event${n > 1 ? 's' : ''}: ${fs.map((f) => f.properties.title).join('; ')}`,
+      ? `${n} events reported for the whole country` + (spans ? `, ${spans} of them dated only to a span of days` : '')
+      : `${n} event${n > 1 ? 's' : ''}: ${fs.map((f) => `${f.properties.title} (${fmtDate(f.properties)})`).join('; ')}`,
     claims: fs.filter(isClaim).length,
+    spans,
   };
 }
