@@ -14,10 +14,11 @@ import (
 // repair makes polys (on the grid, not simplified, each ring simple) valid
 // where snapping pressed rings onto each other: first by merge (a hole
 // pressed onto its shell becomes a notch, two polygons sharing an edge
-// become one), all on the grid. Crossings go through valid.RepairPlanar and back onto the grid, which can make new
-// contacts, so a few rounds are allowed. Whatever still conflicts after
-// that is dropped, holes first, then the smaller of two polygons: those
-// are features a grid cell or two across at this zoom.
+// become one), all on the grid. Crossings go through valid.RepairPlanar
+// and back onto the grid, which can make new contacts, so a few rounds are
+// allowed. Whatever still conflicts after that is dropped, holes first,
+// then the smaller of two polygons: those are features a grid cell or two
+// across at this zoom.
 func (pb *polygonBuilder) repair(polys []orb.Polygon) []orb.Polygon {
 	if merged, ok := pb.merge(polys); ok {
 		return merged
