@@ -50,9 +50,9 @@ type Index struct {
 	ents    []entry
 }
 
-// bound is a segment's or ring's bound in float32, rounded outwards: on
-// the grid (integers below 2^24) it is exact, elsewhere it may only grow,
-// which costs a few extra tests and misses none. Half the size of float64
+// bound is a segment's or ring's bound in float32, rounded outwards off
+// the grid, where it may only grow, which costs a few extra tests and
+// misses none; on the grid (integers below 2^24) it is exact. Half the size of float64
 // bounds, it keeps a bucket's entries in fewer cache lines.
 type bound struct{ minx, maxx, miny, maxy float32 }
 
@@ -175,11 +175,19 @@ func (x *Index) check(polys []orb.Polygon, all bool) []Conflict {
 			x.poly = append(x.poly, int32(pi))
 			for i := 0; i+1 < len(r); i++ {
 				a, b := r[i], r[i+1]
-				sg := segment{a: a, b: b, ring: ring, bound: bound{
-					minx: down(min(a[0], b[0])), maxx: up(max(a[0], b[0])),
-					miny: down(min(a[1], b[1])), maxy: up(max(a[1], b[1]))}}
-				x.segs = append(x.segs, sg)
-				minx, miny = min(minx, float64(sg.minx)), min(miny, float64(sg.miny))
+				x0, x1, y0, y1 := a[0], b[0], a[1], b[1]
+				if x0 > x1 {
+					x0, x1 = x1, x0
+				}
+				if y0 > y1 {
+					y0, y1 = y1, y0
+				}
+				bd := bound{float32(x0), float32(x1), float32(y0), float32(y1)}
+				if !x.Grid {
+					bd = bound{down(x0), up(x1), down(y0), up(y1)}
+				}
+				x.segs = append(x.segs, segment{a: a, b: b, ring: ring, bound: bd})
+				minx, miny = min(minx, float64(bd.minx)), min(miny, float64(bd.miny))
 			}
 			x.ends = append(x.ends, int32(len(x.segs)))
 			ring++
