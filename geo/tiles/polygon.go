@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"kzmap/geo/internal/plane"
+	"kzmap/geo/internal/topo"
 	"kzmap/geo/tiles/internal/world"
 )
 
@@ -19,7 +20,7 @@ type polygonBuilder struct {
 	frame world.Frame
 	tol   float64 // the zoom's tolerance; s.tol is the one in use
 	s     simplifier
-	x     simpleIndex
+	x     topo.Index
 	a, b  []orb.Point
 
 	bounds []orb.Bound   // scratch for tangled
@@ -51,7 +52,7 @@ func (pb *polygonBuilder) alloc(n int) orb.Ring {
 }
 
 var builders = sync.Pool{New: func() any {
-	return &polygonBuilder{}
+	return &polygonBuilder{x: topo.Index{Grid: true}}
 }}
 
 // geometry returns w's polygons in the tile, or nil when none survives.
@@ -65,14 +66,14 @@ var builders = sync.Pool{New: func() any {
 // ST_AsMVTGeom does with ST_MakeValid after snapping.
 func (pb *polygonBuilder) geometry(w *world.Geometry) orb.Geometry {
 	polys := pb.polygons(w, pb.tol)
-	if t := pb.tangled(polys); len(t) > 0 && pb.x.checkBetween(t) != nil {
+	if t := pb.tangled(polys); len(t) > 0 && pb.x.CheckBetween(t) != nil {
 		if merged, ok := pb.merge(polys); ok {
 			polys = merged
 		} else {
 			if pb.tol > 0 {
 				polys = pb.polygons(w, 0)
 			}
-			if len(polys) > 0 && pb.x.check(polys, false) != nil {
+			if len(polys) > 0 && pb.x.Check(polys, false) != nil {
 				polys = pb.repair(polys)
 			}
 		}
@@ -88,9 +89,6 @@ func (pb *polygonBuilder) geometry(w *world.Geometry) orb.Geometry {
 
 // smallRing is the size in grid cells under which rings are not simplified.
 const smallRing = 8
-
-// minTolerance is where the retries of simpleRing give up simplifying.
-const minTolerance = 0.05
 
 // polygons makes w's polygons with the given simplification tolerance.
 func (pb *polygonBuilder) polygons(w *world.Geometry, tol float64) []orb.Polygon {
@@ -174,52 +172,13 @@ func (pb *polygonBuilder) polygon(p orb.Polygon) []orb.Polygon {
 	}
 	for _, h := range holes {
 		for i, s := range shells {
-			if holeInside(h, s) {
+			if topo.HoleInside(h, s) {
 				out[i] = append(out[i], h)
 				break
 			}
 		}
 	}
 	return out
-}
-
-// simpleRing returns r on the grid as simple rings. Where it only touches
-// itself or doubles back (snapping pinches it, clipping leaves doubled
-// edges along the box), it is split there into simple rings without moving
-// a vertex, as ST_MakeValid would. Where it crosses itself, the
-// simplification went too far: it is made again with smaller tolerances,
-// and what snapping alone still crosses is repaired (see split). A shell
-// gives shells and the holes its loops enclose; a hole gives holes.
-func (pb *polygonBuilder) simpleRing(r orb.Ring, outer bool) (shells, holes []orb.Ring) {
-	tol := pb.s.tol
-	defer func() { pb.s.tol = tol }()
-	for {
-		q := pb.ring(r, outer)
-		if q == nil {
-			return nil, nil
-		}
-		noded, bad, crossed := pb.x.node(q)
-		switch {
-		case !bad:
-			if outer {
-				return []orb.Ring{q}, nil
-			}
-			return nil, []orb.Ring{q}
-		case !crossed:
-			return loops(noded, outer)
-		case pb.s.tol == 0:
-			return pb.split(q, outer)
-		}
-		pb.s.tol = smaller(pb.s.tol)
-	}
-}
-
-// smaller is the next tolerance to try after tol.
-func smaller(tol float64) float64 {
-	if tol /= 2; tol < minTolerance {
-		return 0
-	}
-	return tol
 }
 
 // ring returns r on the grid, closed, without repeated points, wound the

@@ -7,16 +7,18 @@ import (
 	"github.com/paulmach/orb"
 
 	"kzmap/geo/internal/plane"
+	"kzmap/geo/internal/topo"
 	"kzmap/geo/valid"
 )
 
 // repair makes polys (on the grid, not simplified, each ring simple) valid
 // where snapping pressed rings onto each other: first by merge (a hole
 // pressed onto its shell becomes a notch, two polygons sharing an edge
-// become one), all on the grid. Crossings go through valid.RepairPlanar and back onto the grid, which can make new
-// contacts, so a few rounds are allowed. Whatever still conflicts after
-// that is dropped, holes first, then the smaller of two polygons: those
-// are features a grid cell or two across at this zoom.
+// become one), all on the grid. Crossings go through valid.RepairPlanar
+// and back onto the grid, which can make new contacts, so a few rounds are
+// allowed. Whatever still conflicts after that is dropped, holes first,
+// then the smaller of two polygons: those are features a grid cell or two
+// across at this zoom.
 func (pb *polygonBuilder) repair(polys []orb.Polygon) []orb.Polygon {
 	if merged, ok := pb.merge(polys); ok {
 		return merged
@@ -27,12 +29,12 @@ func (pb *polygonBuilder) repair(polys []orb.Polygon) []orb.Polygon {
 			break
 		}
 		polys = onGrid(g)
-		if len(polys) == 0 || pb.x.check(polys, false) == nil {
+		if len(polys) == 0 || pb.x.Check(polys, false) == nil {
 			return polys
 		}
 	}
 	for range 8 {
-		cs := pb.x.check(polys, true)
+		cs := pb.x.Check(polys, true)
 		if len(cs) == 0 {
 			break
 		}
@@ -41,104 +43,17 @@ func (pb *polygonBuilder) repair(polys []orb.Polygon) []orb.Polygon {
 	return polys
 }
 
-// split breaks ring q (on the grid, wound for its role) into simple rings
-// at the points where it touches or crosses itself (see loops); crossings
-// go through valid.RepairPlanar, and the rings it gives, rounded back onto
-// the grid, are split again, a few times at most.
-func (pb *polygonBuilder) split(q orb.Ring, outer bool) (shells, holes []orb.Ring) {
-	return pb.splitN(q, outer, 3)
-}
-
-func (pb *polygonBuilder) splitN(q orb.Ring, outer bool, tries int) (shells, holes []orb.Ring) {
-	// Crossings first by inserting their points, rounded, a few rounds.
-	r := q
-	for range 4 {
-		noded, bad, crossed := pb.x.node(r)
-		switch {
-		case !bad:
-			if outer {
-				return []orb.Ring{r}, nil
-			}
-			return nil, []orb.Ring{r}
-		case !crossed:
-			return loops(noded, outer)
-		}
-		r = orb.Ring(dedupe(noded))
-	}
-	// Crossings need new vertices off the grid, rounded back onto it,
-	// which can make new contacts: the general repair, checked again.
-	g, err := valid.RepairPlanar(orb.Polygon{q})
-	if err != nil || tries == 0 {
-		return nil, nil
-	}
-	add := func(r orb.Ring, shell bool) {
-		s, h := pb.splitN(r, shell, tries-1)
-		shells, holes = append(shells, s...), append(holes, h...)
-	}
-	for _, p := range onGrid(g) {
-		if outer {
-			add(p[0], true)
-			for _, h := range p[1:] {
-				add(h, false)
-			}
-		} else {
-			p[0].Reverse()
-			add(p[0], false)
-		}
-	}
-	return shells, holes
-}
-
-// loops splits a noded ring (see simpleIndex.node) at its repeated
-// vertices. As in geo/valid, the loops of a shell are shells, save one
-// inside a larger loop with the opposite turn, which is a hole of it (a
-// loop inside with the same turn is already covered and dropped); the loops
-// of a hole are holes. Zero-area loops (spikes, the doubled edges clipping
-// leaves along the box) go.
-func loops(noded []orb.Point, outer bool) (shells, holes []orb.Ring) {
-	var ls []orb.Ring
-	var areas []float64
-	for _, l := range splitLoops(noded) {
-		if a := plane.Area2(l); len(l) >= 4 && a != 0 {
-			ls = append(ls, l)
-			areas = append(areas, a)
-		}
-	}
-	for i, l := range ls {
-		in := -1
-		for j, o := range ls {
-			if i != j && math.Abs(areas[j]) > math.Abs(areas[i]) && holeInside(l, o) {
-				in = j
-				break
-			}
-		}
-		hole := !outer || in >= 0
-		if in >= 0 && (!outer || (areas[i] > 0) == (areas[in] > 0)) {
-			continue
-		}
-		if hole != (areas[i] < 0) {
-			l.Reverse()
-		}
-		if hole {
-			holes = append(holes, l)
-		} else {
-			shells = append(shells, l)
-		}
-	}
-	return shells, holes
-}
-
 // merge resolves rings (each simple) that touch or share stretches of
 // boundary without crossing: the shared stretches cancel and the rest is
 // traced into rings again. ok is false when rings cross, or when the
 // result is still not valid.
 func (pb *polygonBuilder) merge(polys []orb.Polygon) (merged []orb.Polygon, ok bool) {
-	rings, crossed := pb.x.nodeAll(polys)
+	rings, crossed := pb.x.NodeAll(polys)
 	if crossed {
 		return nil, false
 	}
-	merged = assemble(traceRings(rings))
-	return merged, len(merged) == 0 || pb.x.check(merged, false) == nil
+	merged = assemble(topo.Trace(rings))
+	return merged, len(merged) == 0 || pb.x.Check(merged, false) == nil
 }
 
 // assemble makes polygons of traced loops: those of positive area (in tile
@@ -159,7 +74,7 @@ func assemble(loops []orb.Ring) []orb.Polygon {
 		}
 		best := -1
 		for i, p := range out {
-			if (best < 0 || areas[i] < areas[best]) && holeInside(l, p[0]) {
+			if (best < 0 || areas[i] < areas[best]) && topo.HoleInside(l, p[0]) {
 				best = i
 			}
 		}
@@ -212,7 +127,7 @@ func onGrid(g orb.Geometry) []orb.Polygon {
 
 // dropConflicts removes, for each conflict, a hole taking part in it, or
 // else the polygon of smaller area.
-func dropConflicts(polys []orb.Polygon, cs []conflict) []orb.Polygon {
+func dropConflicts(polys []orb.Polygon, cs []topo.Conflict) []orb.Polygon {
 	type at struct{ p, r int }
 	var where []at
 	for i, p := range polys {
@@ -223,7 +138,7 @@ func dropConflicts(polys []orb.Polygon, cs []conflict) []orb.Polygon {
 	dropRing := map[at]bool{}
 	dropPoly := map[int]bool{}
 	for _, c := range cs {
-		a, b := where[c.r1], where[c.r2]
+		a, b := where[c.R1], where[c.R2]
 		switch {
 		case b.r > 0:
 			dropRing[b] = true

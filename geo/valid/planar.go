@@ -94,25 +94,3 @@ func scale(g orb.Geometry, exp int) orb.Geometry {
 	}
 	return g
 }
-
-// TraceRings cancels the edges that run both ways among the closed rings
-// (where two rings share a stretch of boundary with opposite turns, as a
-// polygon and its neighbour, or a shell and a hole pressed onto it) and
-// links the other edges into closed loops that visit each vertex once. The
-// rings must be noded: where they meet, they have vertices in common. The
-// loops keep the rings' turn, so with shells and holes wound oppositely the
-// result's shells and holes are told apart by the sign of their area;
-// zero-area loops are dropped.
-func TraceRings(rings []orb.Ring) []orb.Ring {
-	in := make([][]orb.Point, len(rings))
-	for i, r := range rings {
-		in[i] = r
-	}
-	var out []orb.Ring
-	for _, l := range traceUnion(in) {
-		if !degenerate(l) {
-			out = append(out, orb.Ring(l))
-		}
-	}
-	return out
-}

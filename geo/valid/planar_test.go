@@ -66,33 +66,3 @@ func TestRepairPlanar(t *testing.T) {
 		t.Errorf("Repair of tile coordinates: %v, want ErrInvalid", err)
 	}
 }
-
-func TestTraceRings(t *testing.T) {
-	left := orb.Ring{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}
-	right := orb.Ring{{10, 0}, {20, 0}, {20, 10}, {10, 10}, {10, 0}}
-	// A hole pressed onto the shell's bottom edge, wound the other way.
-	hole := orb.Ring{{2, 0}, {2, 5}, {5, 5}, {5, 0}, {2, 0}}
-	shell := orb.Ring{{0, 0}, {2, 0}, {5, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}
-	tests := []struct {
-		name  string
-		in    []orb.Ring
-		loops int
-		area  float64 // signed sum
-	}{
-		{name: "neighbours sharing an edge merge", in: []orb.Ring{left, right}, loops: 1, area: 200},
-		{name: "hole on the shell's edge becomes a notch", in: []orb.Ring{shell, hole}, loops: 1, area: 100 - 15},
-		{name: "apart", in: []orb.Ring{left, {{30, 0}, {40, 0}, {40, 10}, {30, 0}}}, loops: 2, area: 150},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := TraceRings(tt.in)
-			var a float64
-			for _, r := range got {
-				a += planar.Area(r) * float64(r.Orientation())
-			}
-			if len(got) != tt.loops || math.Abs(a-tt.area) > 1e-9 {
-				t.Errorf("%d loops of area %v, want %d of %v: %v", len(got), a, tt.loops, tt.area, got)
-			}
-		})
-	}
-}

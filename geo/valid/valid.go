@@ -20,13 +20,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
+	"sync"
 
 	"github.com/paulmach/orb"
 
 	"kzmap/geo"
 	"kzmap/geo/internal/plane"
+	"kzmap/geo/internal/topo"
 )
 
 // ErrInvalid wraps geo.ErrInvalid for geometries that cannot be repaired.
@@ -255,7 +256,7 @@ func (r *repairer) assignHoles(shells, holes []orb.Ring, where string) orb.Multi
 
 // ring checks a ring and splits it into simple loops at its
 // self-intersections; zero-area loops are dropped. Orientation is left as found.
-func (r *repairer) ring(ring orb.Ring, where string) ([][]orb.Point, error) {
+func (r *repairer) ring(ring orb.Ring, where string) ([]orb.Ring, error) {
 	if len(ring) < 4 {
 		return nil, fmt.Errorf("%s: %d points, a ring needs at least 4", where, len(ring))
 	}
@@ -276,19 +277,25 @@ func (r *repairer) ring(ring orb.Ring, where string) ([][]orb.Point, error) {
 		return nil, nil
 	}
 
-	loops := [][]orb.Point{pts}
+	x := indexes.Get().(*topo.Index)
+	defer indexes.Put(x)
+	loops := []orb.Ring{orb.Ring(pts)}
 	split := false
 	// Noding can create new near-crossings through rounding of the
 	// inserted points; a few rounds settle it.
 	for round := 0; round < 4; round++ {
-		var next [][]orb.Point
+		var next []orb.Ring
 		again := false
 		for _, l := range loops {
-			noded, inserted := node(l)
-			if inserted > 0 {
+			noded, bad, _ := x.Node(l)
+			if !bad {
+				next = append(next, l)
+				continue
+			}
+			if len(noded) > len(l) {
 				again = true
 			}
-			parts := splitLoops(noded)
+			parts := topo.SplitLoops(noded)
 			if len(parts) != 1 {
 				split = true
 			}
@@ -302,17 +309,17 @@ func (r *repairer) ring(ring orb.Ring, where string) ([][]orb.Point, error) {
 		}
 	}
 
-	var kept [][]orb.Point
+	var kept []orb.Ring
 	dropped := 0
 	for _, l := range loops {
-		if degenerate(l) {
+		if topo.Degenerate(l) {
 			dropped++
 			continue
 		}
 		kept = append(kept, l)
 	}
 	if !split && dropped == 0 {
-		return [][]orb.Point{ring}, nil
+		return []orb.Ring{ring}, nil
 	}
 	r.note(where, "self-intersecting ring split into %d ring(s), %d zero-area piece(s) dropped", len(kept), dropped)
 	if dups > 0 {
@@ -326,10 +333,10 @@ func (r *repairer) ring(ring orb.Ring, where string) ([][]orb.Point, error) {
 // except one lying inside another loop with the opposite turn, which is a
 // hole of it; one inside with the same turn is already covered and dropped.
 // The loops of a hole are holes. Orientation follows RFC 7946.
-func (r *repairer) classify(loops [][]orb.Point, shell bool, where string) (shells, holes []orb.Ring) {
+func (r *repairer) classify(loops []orb.Ring, shell bool, where string) (shells, holes []orb.Ring) {
 	areas := make([]float64, len(loops))
 	for i, l := range loops {
-		areas[i] = signedArea(l)
+		areas[i] = topo.Area(l)
 	}
 	for i, l := range loops {
 		inside := -1
@@ -354,8 +361,8 @@ func (r *repairer) classify(loops [][]orb.Point, shell bool, where string) (shel
 }
 
 // orient returns the loop counter-clockwise for a shell, clockwise for a hole.
-func (r *repairer) orient(l []orb.Point, ccw bool, where string) orb.Ring {
-	if (signedArea(l) > 0) != ccw {
+func (r *repairer) orient(l orb.Ring, ccw bool, where string) orb.Ring {
+	if (topo.Area(l) > 0) != ccw {
 		rev := make(orb.Ring, len(l))
 		for i, p := range l {
 			rev[len(l)-1-i] = p
@@ -367,30 +374,7 @@ func (r *repairer) orient(l []orb.Point, ccw bool, where string) orb.Ring {
 		}
 		return rev
 	}
-	return orb.Ring(l)
-}
-
-// signedArea is positive for a counter-clockwise closed ring.
-func signedArea(l []orb.Point) float64 {
-	var s float64
-	for i := 0; i+1 < len(l); i++ {
-		s += (l[i][0] - l[0][0]) * (l[i+1][1] - l[0][1])
-		s -= (l[i+1][0] - l[0][0]) * (l[i][1] - l[0][1])
-	}
-	return s / 2
-}
-
-// degenerate reports a loop with fewer than 3 distinct points or a
-// negligible area for its length (a sliver along a line, a spike).
-func degenerate(l []orb.Point) bool {
-	if len(l) < 4 {
-		return true
-	}
-	var per float64
-	for i := 0; i+1 < len(l); i++ {
-		per += math.Hypot(l[i+1][0]-l[i][0], l[i+1][1]-l[i][1])
-	}
-	return math.Abs(signedArea(l)) <= 1e-10*per*per
+	return l
 }
 
 // ringInside reports whether ring a lies inside ring b, judged by the
@@ -418,123 +402,9 @@ func ringInside(a, b []orb.Point) bool {
 	return false
 }
 
-// strictlyInside reports p on segment ab but not at its ends.
-func strictlyInside(a, b, p orb.Point) bool {
-	return p != a && p != b && plane.OnSegment(a, b, p)
-}
-
-type insertion struct {
-	t float64
-	p orb.Point
-}
-
-// node inserts, into the edges of the closed loop pts, every point where
-// another edge crosses or touches them, so that all self-intersections
-// become shared vertices. It returns the new loop and how many points it inserted.
-func node(pts []orb.Point) ([]orb.Point, int) {
-	n := len(pts) - 1 // edges
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	minx := func(i int) float64 { return math.Min(pts[i][0], pts[i+1][0]) }
-	sort.Slice(order, func(a, b int) bool { return minx(order[a]) < minx(order[b]) })
-
-	ins := map[int][]insertion{}
-	add := func(e int, p orb.Point) {
-		a, b := pts[e], pts[e+1]
-		if p == a || p == b {
-			return
-		}
-		t := (p[0]-a[0])*(b[0]-a[0]) + (p[1]-a[1])*(b[1]-a[1])
-		ins[e] = append(ins[e], insertion{t, p})
-	}
-	// Sweep along x: only edges whose x-ranges overlap are compared.
-	for oi, i := range order {
-		a, b := pts[i], pts[i+1]
-		maxxI := math.Max(a[0], b[0])
-		minyI, maxyI := math.Min(a[1], b[1]), math.Max(a[1], b[1])
-		for _, j := range order[oi+1:] {
-			c, d := pts[j], pts[j+1]
-			if minx(j) > maxxI {
-				break
-			}
-			if math.Max(c[1], d[1]) < minyI || math.Min(c[1], d[1]) > maxyI {
-				continue
-			}
-			o1, o2 := plane.Orient(a, b, c), plane.Orient(a, b, d)
-			o3, o4 := plane.Orient(c, d, a), plane.Orient(c, d, b)
-			if ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)) {
-				// Proper crossing: the same computed point goes into both edges.
-				t := o3 / (o3 - o4)
-				p := orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
-				add(i, p)
-				add(j, p)
-				continue
-			}
-			// Touching: an end of one edge on the other (T-junctions and
-			// collinear overlaps, including a spike doubling back).
-			if strictlyInside(a, b, c) {
-				add(i, c)
-			}
-			if strictlyInside(a, b, d) {
-				add(i, d)
-			}
-			if strictlyInside(c, d, a) {
-				add(j, a)
-			}
-			if strictlyInside(c, d, b) {
-				add(j, b)
-			}
-		}
-	}
-	if len(ins) == 0 {
-		return pts, 0
-	}
-	out := make([]orb.Point, 0, len(pts)+2*len(ins))
-	count := 0
-	for e := 0; e < n; e++ {
-		out = append(out, pts[e])
-		if list := ins[e]; len(list) > 0 {
-			sort.Slice(list, func(a, b int) bool { return list[a].t < list[b].t })
-			for _, in := range list {
-				if in.p != out[len(out)-1] {
-					out = append(out, in.p)
-					count++
-				}
-			}
-		}
-	}
-	out = append(out, pts[n])
-	return dedupe(out), count
-}
-
-// splitLoops cuts a closed point sequence at every repeated vertex into
-// closed loops, each visiting every vertex once.
-func splitLoops(pts []orb.Point) [][]orb.Point {
-	var loops [][]orb.Point
-	pos := make(map[orb.Point]int, len(pts))
-	stack := make([]orb.Point, 0, len(pts))
-	for _, p := range pts[:len(pts)-1] {
-		if i, ok := pos[p]; ok {
-			loop := make([]orb.Point, 0, len(stack)-i+1)
-			loop = append(loop, stack[i:]...)
-			loop = append(loop, p)
-			loops = append(loops, loop)
-			for _, q := range stack[i+1:] {
-				delete(pos, q)
-			}
-			stack = stack[:i+1]
-			continue
-		}
-		pos[p] = len(stack)
-		stack = append(stack, p)
-	}
-	last := make([]orb.Point, 0, len(stack)+1)
-	last = append(last, stack...)
-	last = append(last, stack[0])
-	return append(loops, last)
-}
+// indexes holds the crossing indexes of ring repairs, whose buckets are
+// worth keeping from feature to feature.
+var indexes = sync.Pool{New: func() any { return new(topo.Index) }}
 
 type dirEdge struct{ a, b orb.Point }
 
@@ -593,13 +463,12 @@ func (r *repairer) mergeSharedEdges(mp orb.MultiPolygon, where string) orb.Geome
 			out = append(out, mp[members[0]])
 			continue
 		}
-		var shells [][]orb.Point
-		var holes []orb.Ring
+		var shells, holes []orb.Ring
 		for _, i := range members {
 			shells = append(shells, mp[i][0])
 			holes = append(holes, mp[i][1:]...)
 		}
-		newShells, newHoles := r.classifyTraced(traceUnion(shells), where)
+		newShells, newHoles := classifyTraced(topo.Trace(shells))
 		r.note(orDefault(where, "multipolygon"), "merged %d polygons sharing edges into %d", len(members), len(newShells))
 		out = append(out, r.assignHoles(newShells, append(newHoles, holes...), where)...)
 	}
@@ -608,77 +477,13 @@ func (r *repairer) mergeSharedEdges(mp orb.MultiPolygon, where string) orb.Geome
 
 // classifyTraced sorts traced rings: counter-clockwise ones are shells,
 // clockwise ones enclose gaps and are holes.
-func (r *repairer) classifyTraced(loops [][]orb.Point, where string) (shells, holes []orb.Ring) {
+func classifyTraced(loops []orb.Ring) (shells, holes []orb.Ring) {
 	for _, l := range loops {
-		if degenerate(l) {
-			continue
-		}
-		if signedArea(l) > 0 {
-			shells = append(shells, orb.Ring(l))
+		if topo.Area(l) > 0 {
+			shells = append(shells, l)
 		} else {
-			holes = append(holes, orb.Ring(l))
+			holes = append(holes, l)
 		}
 	}
 	return shells, holes
-}
-
-// traceUnion cancels edges that appear in both directions among the rings
-// and links the remaining edges into closed loops.
-func traceUnion(rings [][]orb.Point) [][]orb.Point {
-	count := map[dirEdge]int{}
-	var edges []dirEdge
-	for _, s := range rings {
-		for k := 0; k+1 < len(s); k++ {
-			e := dirEdge{s[k], s[k+1]}
-			count[e]++
-			edges = append(edges, e)
-		}
-	}
-	var keep []dirEdge
-	for _, e := range edges {
-		rev := dirEdge{e.b, e.a}
-		switch {
-		case count[e] > 0 && count[rev] > 0:
-			count[e]--
-			count[rev]--
-		case count[e] > 0:
-			count[e]--
-			keep = append(keep, e)
-		}
-	}
-	from := map[orb.Point][]int{}
-	for i, e := range keep {
-		from[e.a] = append(from[e.a], i)
-	}
-	used := make([]bool, len(keep))
-	next := func(p orb.Point) int {
-		for _, i := range from[p] {
-			if !used[i] {
-				return i
-			}
-		}
-		return -1
-	}
-	var loops [][]orb.Point
-	for i, e := range keep {
-		if used[i] {
-			continue
-		}
-		used[i] = true
-		loop := []orb.Point{e.a}
-		for cur := e; cur.b != e.a; {
-			loop = append(loop, cur.b)
-			k := next(cur.b)
-			if k < 0 {
-				break // an open chain cannot happen with closed input rings
-			}
-			used[k] = true
-			cur = keep[k]
-		}
-		loop = append(loop, e.a)
-		if len(loop) >= 4 {
-			loops = append(loops, splitLoops(loop)...)
-		}
-	}
-	return loops
 }

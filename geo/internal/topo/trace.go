@@ -1,21 +1,21 @@
-package tiles
+package topo
 
 import (
 	"math"
 	"sync"
 
 	"github.com/paulmach/orb"
-
-	"kzmap/geo/internal/plane"
 )
 
-// traceRings is valid.TraceRings for rings on the grid: the directed edges
-// of rings that run both ways cancel, and the rest is traced into closed
-// loops, split at repeated vertices, without the loops of no area. It
-// gives the same loops in the same order; valid's version keys Go maps by
-// edges and points, which made it a twentieth of the cold tile time,
-// though merge runs on a few features per hundred tiles.
-func traceRings(rings []orb.Ring) []orb.Ring {
+// Trace cancels the edges that run both ways among the closed rings (where
+// two rings share a stretch of boundary with opposite turns, as a polygon
+// and its neighbour, or a shell and a hole pressed onto it) and links the
+// other edges into closed loops, split at repeated vertices (SplitLoops),
+// without the degenerate ones. The rings must be noded: where they meet,
+// they have vertices in common (see Index.NodeAll). The loops keep the
+// rings' turn, so with shells and holes wound oppositely the result's
+// shells and holes are told apart by the sign of their area.
+func Trace(rings []orb.Ring) []orb.Ring {
 	n := 0
 	for _, r := range rings {
 		n += max(len(r)-1, 0)
@@ -84,8 +84,8 @@ func traceRings(rings []orb.Ring) []orb.Ring {
 		if len(loop) < 4 {
 			continue
 		}
-		for _, l := range splitLoops(loop) {
-			if !degenerate(l) {
+		for _, l := range SplitLoops(loop) {
+			if !Degenerate(l) {
 				out = append(out, l)
 			}
 		}
@@ -93,21 +93,9 @@ func traceRings(rings []orb.Ring) []orb.Ring {
 	return out
 }
 
-// degenerate is valid's test for a loop of (next to) no area.
-func degenerate(l orb.Ring) bool {
-	if len(l) < 4 {
-		return true
-	}
-	var per float64
-	for i := 0; i+1 < len(l); i++ {
-		per += math.Hypot(l[i+1][0]-l[i][0], l[i+1][1]-l[i][1])
-	}
-	return math.Abs(plane.Area2(l)/2) <= 1e-10*per*per
-}
-
 // edgeIndex counts directed edges, as pointIndex indexes points. Counts
 // may go below zero: a zero-length edge is its own reverse and cancels
-// twice, as in valid's map.
+// twice.
 type edgeIndex struct {
 	keys  [][2]orb.Point
 	full  []bool

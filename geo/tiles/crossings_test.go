@@ -10,58 +10,16 @@ import (
 
 	"kzmap/geo"
 	"kzmap/geo/internal/plane"
+	"kzmap/geo/internal/topo"
 	"kzmap/geo/tiles/internal/tiletest"
 )
 
-func TestSimpleIndex(t *testing.T) {
-	sq := func(x0, y0, x1, y1 float64) orb.Ring {
-		return orb.Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
-	}
-	hole := func(r orb.Ring) orb.Ring { r = append(orb.Ring{}, r...); r.Reverse(); return r }
-	tests := []struct {
-		name  string
-		polys []orb.Polygon
-		bad   bool
-	}{
-		{name: "square", polys: []orb.Polygon{{sq(0, 0, 10, 10)}}},
-		{name: "square with hole", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(sq(2, 2, 5, 5))}}},
-		{name: "hole touching the shell at one point", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(orb.Ring{{0, 5}, {5, 2}, {5, 8}, {0, 5}})}}},
-		{name: "hole touching the shell at two points", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(orb.Ring{{0, 5}, {5, 0}, {5, 8}, {0, 5}})}}, bad: true},
-		{name: "hole sharing an edge with the shell", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(sq(0, 2, 5, 5))}}, bad: true},
-		{name: "hole crossing the shell", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(sq(5, 5, 15, 8))}}, bad: true},
-		{name: "hole outside", polys: []orb.Polygon{{sq(0, 0, 10, 10), hole(sq(20, 20, 25, 25))}}, bad: true},
-		{name: "bowtie", polys: []orb.Polygon{{{{0, 0}, {10, 10}, {10, 0}, {0, 10}, {0, 0}}}}, bad: true},
-		{name: "spike", polys: []orb.Polygon{{{{0, 0}, {10, 0}, {20, 0}, {10, 0}, {10, 10}, {0, 0}}}}, bad: true},
-		{name: "ring through its own vertex", polys: []orb.Polygon{{{{0, 0}, {10, 0}, {5, 5}, {10, 10}, {0, 10}, {5, 5}, {0, 0}}}}, bad: true},
-		{name: "vertex on its own edge", polys: []orb.Polygon{{{{0, 0}, {10, 0}, {10, 10}, {5, 0}, {0, 10}, {0, 0}}}}, bad: true},
-		{name: "polygons sharing an edge", polys: []orb.Polygon{{sq(0, 0, 10, 10)}, {sq(10, 0, 20, 10)}}, bad: true},
-		{name: "polygons touching at a corner", polys: []orb.Polygon{{sq(0, 0, 10, 10)}, {sq(10, 10, 20, 20)}}},
-		{name: "polygons passing through each other at a vertex", polys: []orb.Polygon{
-			{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}},
-			{{{5, 5}, {20, 0}, {20, 12}, {5, 5}}},
-		}, bad: true},
-	}
-	var x simpleIndex
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := x.check(tt.polys, false) != nil; got != tt.bad {
-				t.Errorf("check bad = %v, want %v", got, tt.bad)
-			}
-			if ringsSimple(&x, tt.polys) {
-				if got := x.checkBetween(tt.polys) != nil; got != tt.bad {
-					t.Errorf("checkBetween bad = %v, want %v", got, tt.bad)
-				}
-			}
-		})
-	}
-}
-
-// TestSimpleIndexAgrees compares the bucket index with the test's plain
-// all-pairs checker on random rings of a small grid, where rings touch
-// and cross themselves often.
-func TestSimpleIndexAgrees(t *testing.T) {
+// TestIndexAgrees compares topo's bucket index, as the tiles use it, with
+// the plain all-pairs checker of the validity test on random rings of a
+// small grid, where rings touch and cross themselves often.
+func TestIndexAgrees(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var x simpleIndex
+	x := topo.Index{Grid: true}
 	var bad, good int
 	for range 20000 {
 		r := randomRing(rng, 3+rng.IntN(8), 0, 0, 7)
@@ -70,7 +28,7 @@ func TestSimpleIndexAgrees(t *testing.T) {
 		}
 		polys := []orb.Polygon{{r}}
 		want := invalid(polys) != ""
-		if got := x.check(polys, false) != nil; got != want {
+		if got := x.Check(polys, false) != nil; got != want {
 			t.Fatalf("%v: index says bad %v, all-pairs %v (%s)", r, got, want, invalid(polys))
 		}
 		if want {
@@ -152,30 +110,17 @@ func TestMVTRepairsRings(t *testing.T) {
 	}
 }
 
-// ringsSimple reports whether each ring of polys is simple on its own,
-// which checkBetween takes for granted.
-func ringsSimple(x *simpleIndex, polys []orb.Polygon) bool {
-	for _, p := range polys {
-		for _, r := range p {
-			if x.check([]orb.Polygon{{r}}, false) != nil {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// TestCheckBetweenAgrees gives checkBetween and check random features of
+// TestCheckBetweenAgrees gives CheckBetween and Check random features of
 // simple rings on a small grid, as shells with holes and as separate
 // polygons, where rings touch, share edges and cross each other often:
 // skipping segments far from other rings must not change the answer.
 func TestCheckBetweenAgrees(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	var x simpleIndex
+	x := topo.Index{Grid: true}
 	simple := func(outer bool) orb.Ring {
 		for {
 			r := randomRing(rng, 3+rng.IntN(6), rng.IntN(8), rng.IntN(8), 6)
-			if r == nil || x.check([]orb.Polygon{{r}}, false) != nil {
+			if r == nil || x.Check([]orb.Polygon{{r}}, false) != nil {
 				continue
 			}
 			if !outer {
@@ -198,9 +143,9 @@ func TestCheckBetweenAgrees(t *testing.T) {
 				polys = append(polys, orb.Polygon{simple(true)})
 			}
 		}
-		want := x.check(polys, false) != nil
-		if got := x.checkBetween(polys) != nil; got != want {
-			t.Fatalf("%v: checkBetween says bad %v, check %v", polys, got, want)
+		want := x.Check(polys, false) != nil
+		if got := x.CheckBetween(polys) != nil; got != want {
+			t.Fatalf("%v: CheckBetween says bad %v, Check %v", polys, got, want)
 		}
 		if want {
 			bad++
