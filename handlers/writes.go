@@ -1,10 +1,8 @@
 package handlers
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -150,25 +148,6 @@ func (s *server) parseBody(c echo.Context) ([]*geo.Feature, bool, error) {
 		return nil, false, echo.NewHTTPError(http.StatusBadRequest, be.Detail()).SetInternal(err)
 	}
 	return fs, isColl, err
-}
-
-// NewFeatureID returns an id for a feature posted without one: a UUID
-// version 7 (RFC 9562), whose leading timestamp makes later features sort
-// after earlier ones in the id order items are listed in.
-func NewFeatureID() string {
-	var u [16]byte
-	if _, err := rand.Read(u[6:]); err != nil {
-		panic("handlers: crypto/rand: " + err.Error()) // never fails on supported systems
-	}
-	ms := uint64(time.Now().UnixMilli())
-	for i := 5; i >= 0; i-- {
-		u[i] = byte(ms)
-		ms >>= 8
-	}
-	u[6] = u[6]&0x0f | 0x70 // version 7
-	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
-	h := hex.EncodeToString(u[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 func itemURL(c echo.Context, coll, fid string) string {
