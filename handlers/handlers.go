@@ -72,6 +72,7 @@ type server struct {
 	Config
 	metrics *metrics   // this instance's Prometheus registry (metrics.go)
 	writeMu sync.Mutex // serialises writes and their derived data (writes.go)
+	apiDoc  apiDoc     // the OpenAPI document, built once (openapi.go)
 }
 
 // New returns an Echo instance with every route, the error handler and the
@@ -87,37 +88,29 @@ func New(cfg Config) *echo.Echo {
 		cfg.Tiles = tiles.NewCache(DefaultTileCacheBytes)
 	}
 	s := &server{Config: cfg}
+	if s.Changes == nil {
+		s.Changes = changes.New(changes.Options{})
+	}
+	if s.MaxVertices <= 0 {
+		s.MaxVertices = DefaultMaxVertices
+	}
+	if s.writesEnabled() {
+		s.Log.Info("handlers: writes enabled (bearer token configured)")
+	}
 
 	e := echo.New()
-	e.HideBanner = true
-	e.HidePort = true
 	e.Logger.SetOutput(io.Discard) // kzmap logs with slog, below
 	e.HTTPErrorHandler = errorHandler(cfg.Log)
 	e.Pre(middleware.RemoveTrailingSlash())
+	if s.shortcutTiles() {
+		// Cached tiles may skip the middleware chain (see tileShortcut).
+		e.Pre(s.tileShortcut)
+	}
 	// Request ids, access log, metrics, panic recovery (500 problem+json,
 	// stack logged), rate limit, body limit, CORS, security headers.
 	s.metrics = newMetrics(cfg.Store, func() *tiles.Cache { return s.Tiles })
 	s.useMiddleware(e)
-
-	get := func(path string, h echo.HandlerFunc) {
-		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
-	}
-	get("/", s.landing)
-	get("/conformance", s.conformance)
-	get("/api", s.api)
-	get("/collections", s.collections)
-	get("/collections/:collectionId", s.collection)
-	get("/collections/:collectionId/items", s.items)
-	e.OPTIONS("/collections/:collectionId/items", s.itemsOptions)
-	get("/collections/:collectionId/items/:featureId", s.item)
-	e.OPTIONS("/collections/:collectionId/items/:featureId", s.itemOptions)
-	get("/collections/:collectionId/lookup", s.collectionLookup)
-	get("/lookup", s.lookup)
-	get("/search", s.search)
-	s.registerTiles(e, get)
-	s.registerOps(e, get)
-	s.registerStatic(get)
-	s.registerWrites(e)
+	s.addRoutes(e) // routes.go
 	return e
 }
 

@@ -542,19 +542,6 @@ func (s *server) tileSet(c echo.Context) error {
 	return writeJSON(c, ContentTypeJSON, s.tileSetOf(c, col, true))
 }
 
-// registerTiles adds the tile routes and, where it changes nothing a client
-// or operator sees (see tileShortcut), the shortcut for cached tiles.
-func (s *server) registerTiles(e *echo.Echo, get func(string, echo.HandlerFunc)) {
-	if s.shortcutTiles() {
-		e.Pre(s.tileShortcut)
-	}
-	get("/tiles/:tileIds/tilejson.json", s.tileJSON)
-	get(tileRoute, s.tile)
-	get("/collections/:collectionId/tiles", s.tileSets)
-	get("/collections/:collectionId/tiles/"+WebMercatorQuad, s.tileSet)
-	get("/collections/:collectionId/tiles/"+WebMercatorQuad+"/:tileMatrix/:tileRow/:tileCol", s.ogcTile)
-}
-
 // tileRoute is the route of /tiles/{ids}/{z}/{x}/{y}.ext; the shortcut
 // records its metrics under the same name.
 const tileRoute = "/tiles/:tileIds/:z/:x/:tile"

@@ -45,25 +45,6 @@ type snapshotter interface {
 	Snapshot(w io.Writer) error
 }
 
-// registerWrites adds the write routes, the change feed and the snapshot.
-func (s *server) registerWrites(e *echo.Echo) {
-	if s.Changes == nil {
-		s.Changes = changes.New(changes.Options{})
-	}
-	if s.MaxVertices <= 0 {
-		s.MaxVertices = DefaultMaxVertices
-	}
-	if s.writesEnabled() {
-		s.Log.Info("handlers: writes enabled (bearer token configured)")
-	}
-	e.POST("/collections/:collectionId/items", s.createItems)
-	e.PUT("/collections/:collectionId/items/:featureId", s.replaceItem)
-	e.DELETE("/collections/:collectionId/items/:featureId", s.deleteItem)
-	e.PUT("/collections/:collectionId", s.importCollection)
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/collections/:collectionId/changes", s.changes)
-	e.GET("/admin/snapshot", s.snapshot)
-}
-
 // writer returns the store as a geo.Writer when writes are enabled.
 func (s *server) writer() (geo.Writer, bool) {
 	if s.Token == "" {
