@@ -191,7 +191,7 @@ func TestRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := get(e, tt.target, tt.header...)
+			rec := checked(t, e, http.MethodGet, tt.target, "", tt.header...)
 			if rec.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, clip(rec.Body.String()))
 			}
@@ -311,7 +311,7 @@ func TestBadInputs(t *testing.T) {
 			if method == "" {
 				method = http.MethodGet
 			}
-			rec := do(e, method, tt.target)
+			rec := checked(t, e, method, tt.target, "")
 			if rec.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body.String())
 			}

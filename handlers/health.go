@@ -53,8 +53,8 @@ func opsOpenAPIPaths() obj {
 		"/metrics": obj{"get": obj{
 			"tags": []string{"Operations"}, "summary": "Prometheus metrics", "operationId": "metrics",
 			"description": "Request counts and latency histograms by route and status, store sizes, tile cache counters, writes, Go runtime and process figures.",
-			"responses": obj{"200": obj{"description": "Prometheus text exposition format",
-				"content": obj{"text/plain; version=0.0.4": obj{"schema": obj{"type": "string"}}}}},
+			"responses": obj{"200": obj{"description": "Prometheus text exposition format (text/plain; version=0.0.4)",
+				"content": obj{"text/plain": obj{"schema": obj{"type": "string"}}}}},
 		}},
 	}
 }

@@ -29,8 +29,17 @@ func (s *server) openAPI(cols []geo.Collection) obj {
 	maps.Copy(paths, s.staticOpenAPIPaths())
 	comps := components()
 	addWritePaths(paths, comps) // adds methods to the items paths, so after the copies
+	// A concrete path wins over a templated one, so each collection's items
+	// path carries every method of the templated one.
+	items := paths["/collections/{collectionId}/items"].(obj)
 	for _, col := range cols {
-		paths["/collections/"+col.ID+"/items"] = collectionItemsPath(col)
+		p := collectionItemsPath(col)
+		for method, op := range items {
+			if method != "get" {
+				p[method] = concreteOp(op.(obj), col.ID)
+			}
+		}
+		paths["/collections/"+col.ID+"/items"] = p
 	}
 	return obj{
 		"openapi": "3.0.3",
@@ -131,6 +140,7 @@ func errorsFor(statuses ...string) obj {
 			r[st] = ref("responses", "NotFound")
 		}
 	}
+	r["429"] = ref("responses", "TooManyRequests")
 	r["500"] = ref("responses", "ServerError")
 	return r
 }
@@ -277,6 +287,26 @@ func collectionItemsPath(col geo.Collection) obj {
 	}}
 }
 
+// concreteOp is an operation of /collections/{collectionId}/items for the
+// collection id's own items path: without the collectionId parameter, and
+// with an operationId of its own.
+func concreteOp(op obj, id string) obj {
+	op = maps.Clone(op)
+	op["operationId"] = op["operationId"].(string) + "_" + id
+	var ps []obj
+	for _, p := range op["parameters"].([]obj) {
+		if p["$ref"] != "#/components/parameters/collectionId" {
+			ps = append(ps, p)
+		}
+	}
+	if ps == nil {
+		delete(op, "parameters")
+	} else {
+		op["parameters"] = ps
+	}
+	return op
+}
+
 func queryParam(name, desc string, required bool, schema obj) obj {
 	return obj{"name": name, "in": "query", "description": desc, "required": required,
 		"style": "form", "explode": false, "schema": schema}
@@ -317,6 +347,9 @@ func components() obj {
 			"BadRequest":  obj{"description": "A parameter is wrong; `detail` and `parameter` say which and why.", "content": problem},
 			"NotFound":    obj{"description": "No such collection, feature or path.", "content": problem},
 			"ServerError": obj{"description": "A server fault.", "content": problem},
+			"TooManyRequests": obj{"description": "Over the rate limit of the client's address (--rate, --burst; off by default).",
+				"headers": obj{"Retry-After": obj{"description": "Seconds until a request is allowed again", "schema": obj{"type": "integer"}}},
+				"content": problem},
 		},
 		"schemas": obj{
 			"link": obj{"type": "object", "required": []string{"href", "rel"}, "properties": obj{

@@ -25,10 +25,12 @@ func addWritePaths(paths, components obj) {
 		r["405"] = problem("The server was started without a token (KZMAP_TOKEN) and takes no writes.")
 		r["413"] = problem("The body is over the size limit (--max-body, 10 MB by default).")
 		r["415"] = problem("Content-Type is not application/geo+json or application/json.")
+		r["429"] = ref("responses", "TooManyRequests")
 		r["500"] = ref("responses", "ServerError")
 		return r
 	}
 	feature := obj{ContentTypeGeoJSON: obj{"schema": ref("schemas", "feature")}}
+	features := obj{ContentTypeGeoJSON: obj{"schema": obj{"oneOf": []obj{ref("schemas", "feature"), ref("schemas", "featureCollection")}}}}
 	location := obj{"Location": obj{"description": "URL of the created feature", "schema": obj{"type": "string"}}}
 	const durable = " Answered only once the write is on disk (BuntDB, fsync). Needs `Authorization: Bearer <token>`."
 
@@ -50,7 +52,7 @@ func addWritePaths(paths, components obj) {
 		"requestBody": body("The feature or features"),
 		"responses": writeErrors(obj{
 			"201": obj{"description": "Created: the stored feature (or a FeatureCollection of them); Location names the (first) feature.",
-				"headers": location, "content": feature},
+				"headers": location, "content": features},
 			"409": problem("A feature with this id exists."),
 		}),
 	})
@@ -91,10 +93,12 @@ func addWritePaths(paths, components obj) {
 			"Resume with the Last-Event-ID header (EventSource sends it on reconnecting) or `lastEventId`. The last 4096 changes of the current run " +
 			"are kept; resuming from an older id, or one from before a restart, first gets an event `reset`: reload, then follow.",
 		"parameters": []obj{col, queryParam("lastEventId", "Resume after this change id (as Last-Event-ID).", false, obj{"type": "string"})},
-		"responses": obj{
-			"200": obj{"description": "The event stream", "content": obj{ContentTypeEventStream: obj{"schema": obj{"type": "string"}}}},
-			"404": ref("responses", "NotFound"),
-		},
+		"responses": func() obj {
+			r := errorsFor("400", "404")
+			r["200"] = obj{"description": "The event stream", "content": obj{ContentTypeEventStream: obj{"schema": obj{"type": "string"}}}}
+			r["503"] = problem("The server is shutting down; reconnect (to another instance) with Last-Event-ID.")
+			return r
+		}(),
 	}}
 	paths["/admin/snapshot"] = obj{"get": obj{
 		"tags": []string{"Admin"}, "summary": "Consistent copy of the database", "operationId": "getSnapshot",
@@ -104,6 +108,7 @@ func addWritePaths(paths, components obj) {
 			"200": obj{"description": "The database file", "content": obj{"application/octet-stream": obj{"schema": obj{"type": "string", "format": "binary"}}}},
 			"401": problem("Missing or wrong bearer token."),
 			"405": problem("The server was started without a token."),
+			"429": ref("responses", "TooManyRequests"),
 			"500": ref("responses", "ServerError"),
 		},
 	}}
