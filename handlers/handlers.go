@@ -1,7 +1,24 @@
-// Package handlers is kzmap's HTTP layer: OGC API – Features Part 1 Core
-// (GeoJSON, HTML, OpenAPI 3.0), point look-ups and name search, on Echo.
-// Handlers parse the request, ask the store and answer; every error goes to
-// one error handler that answers application/problem+json (RFC 7807).
+// Package handlers is kzmap's HTTP layer, on Echo. It serves:
+//
+//   - OGC API – Features Part 1 Core: landing page, conformance, the OpenAPI
+//     3.0 document (/api), collections, items with bbox, datetime, property
+//     filters and paging, single features; in GeoJSON and HTML (landing.go,
+//     collections.go, items.go, openapi.go);
+//   - OGC API – Features Part 4: create, replace and delete features, and
+//     create or replace a whole collection by import, behind a bearer token
+//     (writes.go, writebody.go), with a database snapshot (/admin/snapshot);
+//   - the change feed of each collection as Server-Sent Events (changes.go);
+//   - map tiles: XYZ vector (MVT) and raster (PNG) tiles, TileJSON, and
+//     OGC API – Tiles tilesets (tiles.go);
+//   - point look-ups and name search (lookup.go, search.go);
+//   - health and readiness probes and Prometheus metrics (health.go,
+//     metrics.go), and the web map's static files (static.go).
+//
+// Every route is in one table (routes.go). Handlers parse the request, call
+// one thing and answer; every error goes to one error handler that answers
+// application/problem+json (RFC 7807). Middlewares (middleware.go, mw_*.go)
+// add request ids, access logs, metrics, panic recovery, rate and body
+// limits, CORS and security headers.
 package handlers
 
 import (
