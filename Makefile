@@ -10,7 +10,7 @@ FUZZTIME ?= 10s
 
 export GEOKZ
 
-.PHONY: all build run data test test-go test-integration fuzz bench clean loadtest assets
+.PHONY: all build run data test lint test-go test-integration fuzz bench clean loadtest assets
 
 all: build
 
@@ -39,10 +39,19 @@ FORCE:
 run: data build
 	./$(BIN) serve --addr $(ADDR) --db $(DB) --data data
 
-# The whole suite, as CI runs it: unit, HTTP, store, reader and integration
-# tests (the integration tests start the real binary and use GDAL's ogrinfo).
-test: data assets
+# staticcheck, pinned; `go run pkg@version` fetches it (checksummed by the Go
+# module proxy's sum database) without adding its dependencies to go.mod.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+# go vet and staticcheck: both must report nothing.
+lint: assets
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+# The whole suite, as CI runs it: lint, then unit, HTTP, store, reader and
+# integration tests (the integration tests start the real binary and use
+# GDAL's ogrinfo).
+test: data assets lint
 	$(GO) test -count=1 -timeout 20m ./...
 
 # Every fuzz target of every package, FUZZTIME each (the seed corpora also run in `make test`).
