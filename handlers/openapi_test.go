@@ -54,3 +54,14 @@ func TestAPIDocBuiltOnce(t *testing.T) {
 		t.Error("the collection created by import is not documented")
 	}
 }
+
+// BenchmarkAPI is GET /api in JSON, the document QGIS and GDAL read when
+// they open the service.
+func BenchmarkAPI(b *testing.B) {
+	e, _ := newTestServer(b)
+	for b.Loop() {
+		if rec := get(e, "/api?f=json"); rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
