@@ -8,8 +8,7 @@ func addWritePaths(paths, components obj) {
 		"description": "The token kzmap serve was started with (--token, KZMAP_TOKEN)."}}
 	col, fid := ref("parameters", "collectionId"), ref("parameters", "featureId")
 	security := []obj{{"bearer": []string{}}}
-	body := func(desc string) obj {
-		schema := obj{"oneOf": []obj{ref("schemas", "feature"), ref("schemas", "featureCollection")}}
+	body := func(desc string, schema obj) obj {
 		return obj{"required": true, "description": desc, "content": obj{
 			ContentTypeGeoJSON: obj{"schema": schema},
 			ContentTypeJSON:    obj{"schema": schema},
@@ -29,8 +28,9 @@ func addWritePaths(paths, components obj) {
 		r["500"] = ref("responses", "ServerError")
 		return r
 	}
+	featureOrCollection := obj{"oneOf": []obj{ref("schemas", "feature"), ref("schemas", "featureCollection")}}
 	feature := obj{ContentTypeGeoJSON: obj{"schema": ref("schemas", "feature")}}
-	features := obj{ContentTypeGeoJSON: obj{"schema": obj{"oneOf": []obj{ref("schemas", "feature"), ref("schemas", "featureCollection")}}}}
+	features := obj{ContentTypeGeoJSON: obj{"schema": featureOrCollection}}
 	location := obj{"Location": obj{"description": "URL of the created feature", "schema": obj{"type": "string"}}}
 	const durable = " Answered only once the write is on disk (BuntDB, fsync). Needs `Authorization: Bearer <token>`."
 
@@ -49,7 +49,7 @@ func addWritePaths(paths, components obj) {
 			"The region `events` counts, the search index, cached tiles and the change feed follow." + durable,
 		"security":    security,
 		"parameters":  []obj{col},
-		"requestBody": body("The feature or features"),
+		"requestBody": body("The feature or features", featureOrCollection),
 		"responses": writeErrors(obj{
 			"201": obj{"description": "Created: the stored feature (or a FeatureCollection of them); Location names the (first) feature.",
 				"headers": location, "content": features},
@@ -61,7 +61,7 @@ func addWritePaths(paths, components obj) {
 		"description": "The body is one Feature; an `id` in it must equal the path's." + durable,
 		"security":    security,
 		"parameters":  []obj{col, fid},
-		"requestBody": body("The feature"),
+		"requestBody": body("The feature", ref("schemas", "feature")),
 		"responses": writeErrors(obj{
 			"200": obj{"description": "Replaced: the stored feature", "content": feature},
 			"201": obj{"description": "Created: the stored feature", "headers": location, "content": feature},
@@ -80,7 +80,7 @@ func addWritePaths(paths, components obj) {
 			"A new collection is named by `title` (default: its id); an existing one keeps its metadata." + durable,
 		"security":    security,
 		"parameters":  []obj{col, queryParam("title", "Title of a new collection, or a new title.", false, obj{"type": "string"})},
-		"requestBody": body("The features"),
+		"requestBody": body("The features", featureOrCollection),
 		"responses": writeErrors(obj{
 			"200": obj{"description": "Replaced", "content": obj{ContentTypeJSON: obj{"schema": obj{"type": "object"}}}},
 			"201": obj{"description": "Created", "headers": location, "content": obj{ContentTypeJSON: obj{"schema": obj{"type": "object"}}}},
