@@ -10,7 +10,7 @@ FUZZTIME ?= 10s
 
 export GEOKZ
 
-.PHONY: all build run data test test-go test-integration fuzz bench clean loadtest assets assets-check test-js
+.PHONY: all build run data test lint test-go test-integration fuzz bench clean loadtest assets assets-check test-js
 
 all: build
 
@@ -46,11 +46,19 @@ FORCE:
 run: data build
 	./$(BIN) serve --addr $(ADDR) --db $(DB) --data data
 
-# The whole suite, as CI runs it: unit, HTTP, store, reader and integration
-# tests (the integration tests start the real binary and use GDAL's ogrinfo),
-# the web map's unit tests, and the check that assets/dist is current.
-test: data assets-check test-js
+# staticcheck, pinned; `go run pkg@version` fetches it (checksummed by the Go
+# module proxy's sum database) without adding its dependencies to go.mod.
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+# go vet and staticcheck: both must report nothing.
+lint:
 	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+# The whole suite, as CI runs it: the check that assets/dist is current, the
+# web map's unit tests, lint, then unit, HTTP, store, reader and integration
+# tests (the integration tests start the real binary and use GDAL's ogrinfo).
+test: data assets-check test-js lint
 	$(GO) test -count=1 -timeout 20m ./...
 
 # Every fuzz target of every package, FUZZTIME each (the seed corpora also run in `make test`).

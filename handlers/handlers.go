@@ -1,7 +1,24 @@
-// Package handlers is kzmap's HTTP layer: OGC API – Features Part 1 Core
-// (GeoJSON, HTML, OpenAPI 3.0), point look-ups and name search, on Echo.
-// Handlers parse the request, ask the store and answer; every error goes to
-// one error handler that answers application/problem+json (RFC 7807).
+// Package handlers is kzmap's HTTP layer, on Echo. It serves:
+//
+//   - OGC API – Features Part 1 Core: landing page, conformance, the OpenAPI
+//     3.0 document (/api), collections, items with bbox, datetime, property
+//     filters and paging, single features; in GeoJSON and HTML (landing.go,
+//     collections.go, items.go, openapi.go);
+//   - OGC API – Features Part 4: create, replace and delete features, and
+//     create or replace a whole collection by import, behind a bearer token
+//     (writes.go, writebody.go), with a database snapshot (/admin/snapshot);
+//   - the change feed of each collection as Server-Sent Events (changes.go);
+//   - map tiles: XYZ vector (MVT) and raster (PNG) tiles, TileJSON, and
+//     OGC API – Tiles tilesets (tiles.go);
+//   - point look-ups and name search (lookup.go, search.go);
+//   - health and readiness probes and Prometheus metrics (health.go,
+//     metrics.go), and the web map's static files (static.go).
+//
+// Every route is in one table (routes.go). Handlers parse the request, call
+// one thing and answer; every error goes to one error handler that answers
+// application/problem+json (RFC 7807). Middlewares (middleware.go, mw_*.go)
+// add request ids, access logs, metrics, panic recovery, rate and body
+// limits, CORS and security headers.
 package handlers
 
 import (
@@ -79,6 +96,7 @@ type server struct {
 	writeMu    sync.Mutex    // serialises writes and their derived data (writes.go)
 	tileServer *tiles.Server // tiles from Store through the Tiles cache (tiles.go)
 	requestIDs *idSource     // mw_requestid.go
+	apiDoc     apiDoc        // the OpenAPI document, built once (openapi.go)
 }
 
 // accessLog is the logger of access log lines.
@@ -103,37 +121,29 @@ func New(cfg Config) *echo.Echo {
 	}
 	s := &server{Config: cfg, requestIDs: newIDSource(),
 		tileServer: &tiles.Server{Store: cfg.Store, Cache: cfg.Tiles, PNG: raster.PNG}}
+	if s.Changes == nil {
+		s.Changes = changes.New(changes.Options{})
+	}
+	if s.MaxVertices <= 0 {
+		s.MaxVertices = DefaultMaxVertices
+	}
+	if s.writesEnabled() {
+		s.Log.Info("handlers: writes enabled (bearer token configured)")
+	}
 
 	e := echo.New()
-	e.HideBanner = true
-	e.HidePort = true
 	e.Logger.SetOutput(io.Discard) // kzmap logs with slog, below
 	e.HTTPErrorHandler = errorHandler(cfg.Log)
 	e.Pre(middleware.RemoveTrailingSlash())
+	if s.shortcutTiles() {
+		// Cached tiles may skip the middleware chain (see tileShortcut).
+		e.Pre(s.tileShortcut)
+	}
 	// Request ids, access log, metrics, panic recovery (500 problem+json,
 	// stack logged), rate limit, body limit, CORS, security headers.
 	s.metrics = newMetrics(cfg.Store, func() *tiles.Cache { return s.Tiles })
 	s.useMiddleware(e)
-
-	get := func(path string, h echo.HandlerFunc) {
-		e.Match([]string{http.MethodGet, http.MethodHead}, path, h)
-	}
-	get("/", s.landing)
-	get("/conformance", s.conformance)
-	get("/api", s.api)
-	get("/collections", s.collections)
-	get("/collections/:collectionId", s.collection)
-	get("/collections/:collectionId/items", s.items)
-	e.OPTIONS("/collections/:collectionId/items", s.itemsOptions)
-	get("/collections/:collectionId/items/:featureId", s.item)
-	e.OPTIONS("/collections/:collectionId/items/:featureId", s.itemOptions)
-	get("/collections/:collectionId/lookup", s.collectionLookup)
-	get("/lookup", s.lookup)
-	get("/search", s.search)
-	s.registerTiles(e, get)
-	s.registerOps(e, get)
-	s.registerStatic(get)
-	s.registerWrites(e)
+	s.addRoutes(e) // routes.go
 	return e
 }
 

@@ -6,24 +6,18 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// registerOps adds the probes and the metrics: /healthz answers 200 while the
-// process serves; /readyz 200 once the data is loaded (Config.Ready) and 503
-// while it is not — before loading and while shutting down, so that a load
-// balancer stops sending requests before the server stops taking them.
-func (s *server) registerOps(e *echo.Echo, get func(string, echo.HandlerFunc)) {
-	get("/healthz", s.healthz)
-	get("/readyz", s.readyz)
-	get("/metrics", s.metrics.handler())
-}
-
 type healthStatus struct {
 	Status string `json:"status"`
 }
 
+// healthz answers 200 while the process serves.
 func (s *server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, healthStatus{Status: "ok"})
 }
 
+// readyz answers 200 once the data is loaded (Config.Ready) and 503 while it
+// is not — before loading and while shutting down, so that a load balancer
+// stops sending requests before the server stops taking them.
 func (s *server) readyz(c echo.Context) error {
 	if s.Ready != nil && !s.Ready() {
 		// Answered here rather than returned: this 503 is expected while
@@ -59,8 +53,8 @@ func opsOpenAPIPaths() obj {
 		"/metrics": obj{"get": obj{
 			"tags": []string{"Operations"}, "summary": "Prometheus metrics", "operationId": "metrics",
 			"description": "Request counts and latency histograms by route and status, store sizes, tile cache counters, writes, Go runtime and process figures.",
-			"responses": obj{"200": obj{"description": "Prometheus text exposition format",
-				"content": obj{"text/plain; version=0.0.4": obj{"schema": obj{"type": "string"}}}}},
+			"responses": obj{"200": obj{"description": "Prometheus text exposition format (text/plain; version=0.0.4)",
+				"content": obj{"text/plain": obj{"schema": obj{"type": "string"}}}}},
 		}},
 	}
 }

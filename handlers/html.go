@@ -248,15 +248,3 @@ func searchPage(b, text string, feats []*geo.Feature, links []Link) searchView {
 	}
 	return v
 }
-
-// marshalIndent is the readable JSON of the API page.
-func marshalIndent(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -106,15 +108,19 @@ func (s *server) api(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := s.openAPI(c)
+	b, err := s.apiJSON(c)
+	if err != nil {
+		return err
+	}
 	if f == formatHTML {
-		b, err := marshalIndent(doc)
-		if err != nil {
+		var doc bytes.Buffer
+		if err := json.Indent(&doc, b, "", "  "); err != nil {
 			return err
 		}
-		return renderHTML(c, "api", "API", apiPage{Doc: string(b), JSONHref: base(c) + "/api?f=json"})
+		return renderHTML(c, "api", "API", apiPage{Doc: doc.String(), JSONHref: base(c) + "/api?f=json"})
 	}
-	return writeJSON(c, ContentTypeOpenAPI, doc)
+	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAccept)
+	return c.Blob(http.StatusOK, ContentTypeOpenAPI, b)
 }
 
 // apiPage is the HTML view of the OpenAPI document.

@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"bytes"
 	"maps"
+	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,19 +19,27 @@ type obj = map[string]any
 func ref(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
 
 // openAPI is the OpenAPI 3.0 document of every path this package serves,
-// built per request: its server URL follows the request's host, and each
-// collection gets its own items path declaring its properties as query
-// parameters, which QGIS reads as server-side filters ("queryables").
-func (s *server) openAPI(c echo.Context) obj {
-	b := base(c)
+// without its servers member (see apiJSON). Each collection gets its own
+// items path declaring its properties as query parameters, which QGIS reads
+// as server-side filters ("queryables").
+func (s *server) openAPI(cols []geo.Collection) obj {
 	paths := s.openAPIPaths()
 	maps.Copy(paths, tilePaths())
 	maps.Copy(paths, opsOpenAPIPaths())
 	maps.Copy(paths, s.staticOpenAPIPaths())
 	comps := components()
 	addWritePaths(paths, comps) // adds methods to the items paths, so after the copies
-	for _, col := range s.Store.Collections() {
-		paths["/collections/"+col.ID+"/items"] = collectionItemsPath(col)
+	// A concrete path wins over a templated one, so each collection's items
+	// path carries every method of the templated one.
+	items := paths["/collections/{collectionId}/items"].(obj)
+	for _, col := range cols {
+		p := collectionItemsPath(col)
+		for method, op := range items {
+			if method != "get" {
+				p[method] = concreteOp(op.(obj), col.ID)
+			}
+		}
+		paths["/collections/"+col.ID+"/items"] = p
 	}
 	return obj{
 		"openapi": "3.0.3",
@@ -38,10 +49,69 @@ func (s *server) openAPI(c echo.Context) obj {
 			"version":     versionOr(s.Version),
 			"license":     obj{"name": "CC BY 4.0 (data)", "url": "https://creativecommons.org/licenses/by/4.0/"},
 		},
-		"servers":    []obj{{"url": b, "description": "this server"}},
 		"paths":      paths,
 		"components": comps,
 	}
+}
+
+// apiDoc is the OpenAPI document marshalled once, without its servers
+// member and closing brace, for the collections it was built from. Only
+// the server URL follows the request (its host, or the Forwarded one), so
+// apiJSON appends that per request: the document's members are written
+// sorted, and "servers" sorts last.
+type apiDoc struct {
+	mu   sync.Mutex
+	key  string // collectionsKey of the collections it documents
+	head []byte
+}
+
+// apiJSON returns the OpenAPI document in JSON with the request's server
+// URL, rebuilding it only when a collection's id, title, time or
+// properties changed (an import creates collections and adds properties).
+func (s *server) apiJSON(c echo.Context) ([]byte, error) {
+	cols := s.Store.Collections()
+	key := collectionsKey(cols)
+	s.apiDoc.mu.Lock()
+	head := s.apiDoc.head
+	if head == nil || s.apiDoc.key != key {
+		b, err := marshal(s.openAPI(cols))
+		if err != nil {
+			s.apiDoc.mu.Unlock()
+			return nil, err
+		}
+		head = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("}"))
+		s.apiDoc.key, s.apiDoc.head = key, head
+	}
+	s.apiDoc.mu.Unlock()
+	servers, err := marshal([]obj{{"url": base(c), "description": "this server"}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(head)+len(servers)+16)
+	out = append(out, head...)
+	out = append(out, `,"servers":`...)
+	out = append(out, bytes.TrimSuffix(servers, []byte("\n"))...)
+	return append(out, "}\n"...), nil
+}
+
+// collectionsKey is what the OpenAPI document takes from the collections.
+func collectionsKey(cols []geo.Collection) string {
+	var b strings.Builder
+	for _, col := range cols {
+		b.WriteString(col.ID)
+		b.WriteByte(0)
+		b.WriteString(col.Title)
+		b.WriteByte(0)
+		b.WriteString(col.TimeStart)
+		for _, f := range col.Fields {
+			b.WriteByte(0)
+			b.WriteString(f.Name)
+			b.WriteByte(1)
+			b.WriteString(f.Type)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 func versionOr(v string) string {
@@ -70,6 +140,7 @@ func errorsFor(statuses ...string) obj {
 			r[st] = ref("responses", "NotFound")
 		}
 	}
+	r["429"] = ref("responses", "TooManyRequests")
 	r["500"] = ref("responses", "ServerError")
 	return r
 }
@@ -216,6 +287,26 @@ func collectionItemsPath(col geo.Collection) obj {
 	}}
 }
 
+// concreteOp is an operation of /collections/{collectionId}/items for the
+// collection id's own items path: without the collectionId parameter, and
+// with an operationId of its own.
+func concreteOp(op obj, id string) obj {
+	op = maps.Clone(op)
+	op["operationId"] = op["operationId"].(string) + "_" + id
+	var ps []obj
+	for _, p := range op["parameters"].([]obj) {
+		if p["$ref"] != "#/components/parameters/collectionId" {
+			ps = append(ps, p)
+		}
+	}
+	if ps == nil {
+		delete(op, "parameters")
+	} else {
+		op["parameters"] = ps
+	}
+	return op
+}
+
 func queryParam(name, desc string, required bool, schema obj) obj {
 	return obj{"name": name, "in": "query", "description": desc, "required": required,
 		"style": "form", "explode": false, "schema": schema}
@@ -258,6 +349,9 @@ func components() obj {
 			"BadRequest":  obj{"description": "A parameter is wrong; `detail` and `parameter` say which and why.", "content": problem},
 			"NotFound":    obj{"description": "No such collection, feature or path.", "content": problem},
 			"ServerError": obj{"description": "A server fault.", "content": problem},
+			"TooManyRequests": obj{"description": "Over the rate limit of the client's address (--rate, --burst; off by default).",
+				"headers": obj{"Retry-After": obj{"description": "Seconds until a request is allowed again", "schema": obj{"type": "integer"}}},
+				"content": problem},
 		},
 		"schemas": obj{
 			"link": obj{"type": "object", "required": []string{"href", "rel"}, "properties": obj{

@@ -1,21 +1,8 @@
 package handlers
 
-import (
-	"github.com/labstack/echo/v4"
-)
-
-// StaticPath is where the map's static files are served (Config.Static).
+// StaticPath is where the map's static files are served (Config.Static):
+// hashed scripts, styles and images, flat in one folder.
 const StaticPath = "/assets"
-
-// registerStatic mounts Config.Static, the map's hashed scripts, styles and
-// images, when there is one.
-func (s *server) registerStatic(get func(string, echo.HandlerFunc)) {
-	if s.Static == nil {
-		return
-	}
-	// One segment: the built files sit flat in one folder.
-	get(StaticPath+"/:file", echo.WrapHandler(s.Static))
-}
 
 // staticOpenAPIPaths documents the static files when they are served.
 func (s *server) staticOpenAPIPaths() obj {

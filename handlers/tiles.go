@@ -303,17 +303,13 @@ func (s *server) tileSet(c echo.Context) error {
 	return writeJSON(c, ContentTypeJSON, tiles.TileSetOf(base(c), col))
 }
 
-// registerTiles adds the tile routes and, where it changes nothing a client
-// or operator sees (see tileShortcut), the shortcut for tiles.
-func (s *server) registerTiles(e *echo.Echo, get func(string, echo.HandlerFunc)) {
-	if s.Rate <= 0 && len(s.CORSOrigins) == 0 {
-		e.Pre(s.tileShortcut)
-	}
-	get("/tiles/:tileIds/tilejson.json", s.tileJSON)
-	get(tileRoute, s.tile)
-	get("/collections/:collectionId/tiles", s.tileSets)
-	get("/collections/:collectionId/tiles/"+WebMercatorQuad, s.tileSet)
-	get("/collections/:collectionId/tiles/"+WebMercatorQuad+"/:tileMatrix/:tileRow/:tileCol", s.ogcTile)
+// shortcutTiles reports whether tile requests may take the shortcut before
+// routing (see tileShortcut): only where it changes nothing a client or an
+// operator sees, with no rate limit and no CORS, both of which must see
+// tile requests. The shortcut writes the access log line and the metrics
+// itself, so the log level does not matter.
+func (s *server) shortcutTiles() bool {
+	return s.Rate <= 0 && len(s.CORSOrigins) == 0
 }
 
 // tileRoute is the route of /tiles/{ids}/{z}/{x}/{y}.ext; the shortcut

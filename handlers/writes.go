@@ -1,10 +1,8 @@
 package handlers
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -46,25 +44,6 @@ type NameIndexer interface {
 // snapshotter copies the whole database consistently; *store.Store is one.
 type snapshotter interface {
 	Snapshot(w io.Writer) error
-}
-
-// registerWrites adds the write routes, the change feed and the snapshot.
-func (s *server) registerWrites(e *echo.Echo) {
-	if s.Changes == nil {
-		s.Changes = changes.New(changes.Options{})
-	}
-	if s.MaxVertices <= 0 {
-		s.MaxVertices = DefaultMaxVertices
-	}
-	if s.writesEnabled() {
-		s.Log.Info("handlers: writes enabled (bearer token configured)")
-	}
-	e.POST("/collections/:collectionId/items", s.createItems)
-	e.PUT("/collections/:collectionId/items/:featureId", s.replaceItem)
-	e.DELETE("/collections/:collectionId/items/:featureId", s.deleteItem)
-	e.PUT("/collections/:collectionId", s.importCollection)
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/collections/:collectionId/changes", s.changes)
-	e.GET("/admin/snapshot", s.snapshot)
 }
 
 // writer returns the store as a geo.Writer when writes are enabled.
@@ -159,25 +138,6 @@ func (s *server) parseBody(c echo.Context) ([]*geo.Feature, bool, error) {
 		return nil, false, echo.NewHTTPError(http.StatusBadRequest, ge.Detail()).SetInternal(err)
 	}
 	return doc.Features, doc.Collection, err
-}
-
-// NewFeatureID returns an id for a feature posted without one: a UUID
-// version 7 (RFC 9562), whose leading timestamp makes later features sort
-// after earlier ones in the id order items are listed in.
-func NewFeatureID() string {
-	var u [16]byte
-	if _, err := rand.Read(u[6:]); err != nil {
-		panic("handlers: crypto/rand: " + err.Error()) // never fails on supported systems
-	}
-	ms := uint64(time.Now().UnixMilli())
-	for i := 5; i >= 0; i-- {
-		u[i] = byte(ms)
-		ms >>= 8
-	}
-	u[6] = u[6]&0x0f | 0x70 // version 7
-	u[8] = u[8]&0x3f | 0x80 // RFC 9562 variant
-	h := hex.EncodeToString(u[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 func itemURL(c echo.Context, coll, fid string) string {

@@ -8,8 +8,7 @@ func addWritePaths(paths, components obj) {
 		"description": "The token kzmap serve was started with (--token, KZMAP_TOKEN)."}}
 	col, fid := ref("parameters", "collectionId"), ref("parameters", "featureId")
 	security := []obj{{"bearer": []string{}}}
-	body := func(desc string) obj {
-		schema := obj{"oneOf": []obj{ref("schemas", "feature"), ref("schemas", "featureCollection")}}
+	body := func(desc string, schema obj) obj {
 		return obj{"required": true, "description": desc, "content": obj{
 			ContentTypeGeoJSON: obj{"schema": schema},
 			ContentTypeJSON:    obj{"schema": schema},
@@ -25,10 +24,13 @@ func addWritePaths(paths, components obj) {
 		r["405"] = problem("The server was started without a token (KZMAP_TOKEN) and takes no writes.")
 		r["413"] = problem("The body is over the size limit (--max-body, 10 MB by default).")
 		r["415"] = problem("Content-Type is not application/geo+json or application/json.")
+		r["429"] = ref("responses", "TooManyRequests")
 		r["500"] = ref("responses", "ServerError")
 		return r
 	}
+	featureOrCollection := obj{"oneOf": []obj{ref("schemas", "feature"), ref("schemas", "featureCollection")}}
 	feature := obj{ContentTypeGeoJSON: obj{"schema": ref("schemas", "feature")}}
+	features := obj{ContentTypeGeoJSON: obj{"schema": featureOrCollection}}
 	location := obj{"Location": obj{"description": "URL of the created feature", "schema": obj{"type": "string"}}}
 	const durable = " Answered only once the write is on disk (BuntDB, fsync). Needs `Authorization: Bearer <token>`."
 
@@ -47,10 +49,10 @@ func addWritePaths(paths, components obj) {
 			"The region `events` counts, the search index, cached tiles and the change feed follow." + durable,
 		"security":    security,
 		"parameters":  []obj{col},
-		"requestBody": body("The feature or features"),
+		"requestBody": body("The feature or features", featureOrCollection),
 		"responses": writeErrors(obj{
 			"201": obj{"description": "Created: the stored feature (or a FeatureCollection of them); Location names the (first) feature.",
-				"headers": location, "content": feature},
+				"headers": location, "content": features},
 			"409": problem("A feature with this id exists."),
 		}),
 	})
@@ -59,7 +61,7 @@ func addWritePaths(paths, components obj) {
 		"description": "The body is one Feature; an `id` in it must equal the path's." + durable,
 		"security":    security,
 		"parameters":  []obj{col, fid},
-		"requestBody": body("The feature"),
+		"requestBody": body("The feature", ref("schemas", "feature")),
 		"responses": writeErrors(obj{
 			"200": obj{"description": "Replaced: the stored feature", "content": feature},
 			"201": obj{"description": "Created: the stored feature", "headers": location, "content": feature},
@@ -78,7 +80,7 @@ func addWritePaths(paths, components obj) {
 			"A new collection is named by `title` (default: its id); an existing one keeps its metadata." + durable,
 		"security":    security,
 		"parameters":  []obj{col, queryParam("title", "Title of a new collection, or a new title.", false, obj{"type": "string"})},
-		"requestBody": body("The features"),
+		"requestBody": body("The features", featureOrCollection),
 		"responses": writeErrors(obj{
 			"200": obj{"description": "Replaced", "content": obj{ContentTypeJSON: obj{"schema": obj{"type": "object"}}}},
 			"201": obj{"description": "Created", "headers": location, "content": obj{ContentTypeJSON: obj{"schema": obj{"type": "object"}}}},
@@ -91,10 +93,12 @@ func addWritePaths(paths, components obj) {
 			"Resume with the Last-Event-ID header (EventSource sends it on reconnecting) or `lastEventId`. The last 4096 changes of the current run " +
 			"are kept; resuming from an older id, or one from before a restart, first gets an event `reset`: reload, then follow.",
 		"parameters": []obj{col, queryParam("lastEventId", "Resume after this change id (as Last-Event-ID).", false, obj{"type": "string"})},
-		"responses": obj{
-			"200": obj{"description": "The event stream", "content": obj{ContentTypeEventStream: obj{"schema": obj{"type": "string"}}}},
-			"404": ref("responses", "NotFound"),
-		},
+		"responses": func() obj {
+			r := errorsFor("400", "404")
+			r["200"] = obj{"description": "The event stream", "content": obj{ContentTypeEventStream: obj{"schema": obj{"type": "string"}}}}
+			r["503"] = problem("The server is shutting down; reconnect (to another instance) with Last-Event-ID.")
+			return r
+		}(),
 	}}
 	paths["/admin/snapshot"] = obj{"get": obj{
 		"tags": []string{"Admin"}, "summary": "Consistent copy of the database", "operationId": "getSnapshot",
@@ -104,6 +108,7 @@ func addWritePaths(paths, components obj) {
 			"200": obj{"description": "The database file", "content": obj{"application/octet-stream": obj{"schema": obj{"type": "string", "format": "binary"}}}},
 			"401": problem("Missing or wrong bearer token."),
 			"405": problem("The server was started without a token."),
+			"429": ref("responses", "TooManyRequests"),
 			"500": ref("responses", "ServerError"),
 		},
 	}}

@@ -74,12 +74,11 @@ func artifactsDir(t *testing.T) string {
 
 // pageWatch records what a page did on the network and in its console.
 type pageWatch struct {
-	mu        sync.Mutex
-	problems  []string // console errors, exceptions, failed or outside requests
-	requests  map[network.RequestID]string
-	bytes     int64 // encoded (on the wire) bytes of finished requests
-	finished  int
-	blockedTo []string
+	mu       sync.Mutex
+	problems []string // console errors, exceptions, failed or outside requests
+	requests map[network.RequestID]string
+	bytes    int64 // encoded (on the wire) bytes of finished requests
+	finished int
 }
 
 func (w *pageWatch) add(format string, args ...any) {
