@@ -44,10 +44,6 @@ func recErr(file string, n int, format string, args ...any) error {
 	return &formatError{file: file, unit: "record", n: n, msg: fmt.Sprintf(format, args...)}
 }
 
-func featErr(file string, n int, format string, args ...any) error {
-	return &formatError{file: file, unit: "feature", n: n, msg: fmt.Sprintf(format, args...)}
-}
-
 // ReadFile reads a .geojson/.json or .shp file (with its .shx/.dbf/.cpg
 // beside it) into features.
 func ReadFile(path string) ([]*geo.Feature, error) {

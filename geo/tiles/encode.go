@@ -64,13 +64,13 @@ func encodeValue(b []byte, v any) []byte {
 		b = append(b, 3<<3|1)
 		return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 	case int64:
-		b = append(b, 6<<3|0)
+		b = append(b, key(6, wireVarint))
 		return binary.AppendUvarint(b, uint64(v<<1)^uint64(v>>63))
 	case uint64:
-		b = append(b, 5<<3|0)
+		b = append(b, key(5, wireVarint))
 		return binary.AppendUvarint(b, v)
 	case bool:
-		b = append(b, 7<<3|0)
+		b = append(b, key(7, wireVarint))
 		if v {
 			return append(b, 1)
 		}
@@ -140,10 +140,10 @@ func (e *encoder) encodeLayer(l tileLayer) {
 			e.tags = append(e.tags, ki, e.value(t.val))
 		}
 		fb := e.feat[:0]
-		fb = append(fb, 1<<3|0)
+		fb = append(fb, key(1, wireVarint))
 		fb = binary.AppendUvarint(fb, FeatureID(tf.f.ID))
 		fb = appendPacked(fb, 2, e.tags)
-		fb = append(fb, 3<<3|0, byte(typ))
+		fb = append(fb, key(3, wireVarint), byte(typ))
 		fb = appendPacked(fb, 4, e.geom)
 		e.feat = fb
 		b = append(b, 2<<3|2)
@@ -156,9 +156,9 @@ func (e *encoder) encodeLayer(l tileLayer) {
 	for _, v := range e.valList {
 		b = appendString(b, 4, v)
 	}
-	b = append(b, 5<<3|0)
+	b = append(b, key(5, wireVarint))
 	b = binary.AppendUvarint(b, Extent)
-	b = append(b, 15<<3|0, 2) // version 2 (field 15 fits one byte: 0x78)
+	b = append(b, key(15, wireVarint), 2) // version 2 (field 15 fits one byte: 0x78)
 	e.layer = b
 }
 
@@ -300,3 +300,9 @@ func (e *encoder) encodeGeometry(g orb.Geometry) (typ int, ok bool) {
 	}
 	return 0, false
 }
+
+// wireVarint is protobuf's wire type of varints.
+const wireVarint = 0
+
+// key is a protobuf field key: the field number and its wire type.
+func key(field, wire byte) byte { return field<<3 | wire }

@@ -424,8 +424,7 @@ func (r *repairer) mergeSharedEdges(mp orb.MultiPolygon, where string) orb.Geome
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
