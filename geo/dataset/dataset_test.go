@@ -14,6 +14,7 @@ import (
 	"kzmap/data"
 	"kzmap/geo"
 	"kzmap/geo/store"
+	"kzmap/geo/writes"
 )
 
 // sources is the repository's data/sources, filled by `make data`; CI runs
@@ -168,10 +169,11 @@ func TestEnsureImportsOnceAndIndexesNames(t *testing.T) {
 	st, err := store.Open(":memory:", nil)
 	require.NoError(t, err)
 	defer st.Close()
-	imported, err := Ensure(st, sources(t), data.EventsGeoJSON, nil)
+	svc := writes.New(st, nil, NewCounts(st, nil))
+	imported, err := Ensure(svc, sources(t), data.EventsGeoJSON, nil)
 	require.NoError(t, err)
 	require.True(t, imported)
-	imported, err = Ensure(st, sources(t), data.EventsGeoJSON, nil)
+	imported, err = Ensure(svc, sources(t), data.EventsGeoJSON, nil)
 	require.NoError(t, err)
 	require.False(t, imported, "a store that holds the dataset is used as it is")
 

@@ -140,6 +140,13 @@ func (s *Store) commit(fn func(tx *buntdb.Tx) error, cs *collState, coll string)
 		s.mu.Unlock()
 		return closedErr(err)
 	}
+	s.swap(coll, cs)
+	s.mu.Unlock()
+	return s.sync()
+}
+
+// swap makes cs the state of collection coll. Callers hold wmu and mu.
+func (s *Store) swap(coll string, cs *collState) {
 	old := s.snap.Load()
 	next := &snapshot{colls: make(map[string]*collState, len(old.colls)+1)}
 	for k, v := range old.colls {
@@ -147,8 +154,6 @@ func (s *Store) commit(fn func(tx *buntdb.Tx) error, cs *collState, coll string)
 	}
 	next.colls[coll] = cs
 	s.snap.Store(next)
-	s.mu.Unlock()
-	return s.sync()
 }
 
 // stage validates, repairs and encodes one feature, outside any
