@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -19,6 +18,7 @@ import (
 	"kzmap/geo"
 	"kzmap/geo/changes"
 	"kzmap/geo/tiles"
+	"kzmap/geo/writes"
 )
 
 // Config is what the HTTP layer needs.
@@ -37,8 +37,8 @@ type Config struct {
 	Static http.Handler
 
 	// Tiles caches finished map tiles (see tiles.go); nil gets a cache of
-	// DefaultTileCacheBytes. Writes go through server.afterWrite, which
-	// invalidates what they touch, derived region counts included.
+	// DefaultTileCacheBytes. The write service invalidates what writes
+	// touch, derived region counts included.
 	Tiles *tiles.Cache
 
 	// Hardening and observability (middleware.go, mw_*.go, health.go, metrics.go).
@@ -61,17 +61,21 @@ type Config struct {
 	// MaxVertices bounds the positions of one written feature (0:
 	// DefaultMaxVertices); bodies are bounded by MaxBody. Changes is the
 	// change feed writes publish to; nil gets a new hub. Close it when the
-	// server shuts down, so that open event streams end.
+	// server shuts down, so that open event streams end. Writes is the
+	// write service every write goes through; its followers must include
+	// the Tiles cache and the Changes hub above. Nil gets one writing to
+	// Store (when it is a geo.Writer) with the region counts, the Names
+	// index (when it is a writes.NameIndex), Tiles and Changes.
 	Token       string
 	MaxVertices int
 	Changes     *changes.Hub
+	Writes      *writes.Service
 }
 
 // server holds the configuration the handlers share.
 type server struct {
 	Config
-	metrics *metrics   // this instance's Prometheus registry (metrics.go)
-	writeMu sync.Mutex // serialises writes and their derived data (writes.go)
+	metrics *metrics // this instance's Prometheus registry (metrics.go)
 }
 
 // New returns an Echo instance with every route, the error handler and the

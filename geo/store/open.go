@@ -42,6 +42,18 @@ type Store struct {
 	log  *slog.Logger
 
 	recovered Recovery // what Open's Recover repaired
+	path      string
+	opts      Options
+
+	// Compaction (compact.go), under wmu: live is the live data's size
+	// when last measured, dirDirty is set while a rename awaits its
+	// folder's sync; bg runs a compaction in the background.
+	live        int64
+	dirDirty    bool
+	closed      bool
+	compactions int
+	compacting  atomic.Bool
+	bg          sync.WaitGroup
 
 	// wmu serialises writers. mu is held for reading by Items across its
 	// BuntDB view and its snapshot, and for writing by writers across
@@ -90,12 +102,30 @@ func invalidf(format string, args ...any) error {
 	return fmt.Errorf("store: %w: %s", geo.ErrInvalid, fmt.Sprintf(format, args...))
 }
 
-// Open opens (or creates) the store at path; ":memory:" keeps nothing on
-// disk. A nil log discards. Only one process may have a database open
-// (ErrLocked). What a crash left half-done is repaired before Open returns
-// (see Recover and Recovered), so every command that opens a database sees
-// a consistent one.
+// Options tune a store; DefaultOptions are kzmap's.
+type Options struct {
+	// While the store is open, its append-only file is compacted
+	// (rewritten with only the live records, see compact.go) once it is
+	// larger than CompactRatio times its live data and than CompactMin
+	// bytes. CompactRatio 0 never compacts.
+	CompactRatio float64
+	CompactMin   int64
+}
+
+// DefaultOptions compact a file at twice its live size, from 1 MB.
+func DefaultOptions() Options { return Options{CompactRatio: 2, CompactMin: 1 << 20} }
+
+// Open opens (or creates) the store at path with DefaultOptions; see OpenWith.
 func Open(path string, log *slog.Logger) (*Store, error) {
+	return OpenWith(path, DefaultOptions(), log)
+}
+
+// OpenWith opens (or creates) the store at path; ":memory:" keeps nothing
+// on disk. A nil log discards. Only one process may have a database open
+// (ErrLocked). What a crash left half-done is repaired before it returns
+// (see Recover and Recovered), so every command that opens a database sees
+// a consistent one; a file past its compaction threshold is compacted.
+func OpenWith(path string, o Options, log *slog.Logger) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -105,37 +135,22 @@ func Open(path string, log *slog.Logger) (*Store, error) {
 		if lock, err = lockFile(path); err != nil {
 			return nil, err
 		}
+		// A compaction cut short by a crash leaves its copy behind; the
+		// database file itself is whole (see compact).
+		if err := os.Remove(compactPath(path)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			lock.Close()
+			return nil, fmt.Errorf("store: %w", err)
+		}
 	}
-	db, err := buntdb.Open(path)
+	db, err := openDB(path)
 	if err != nil {
 		if lock != nil {
 			lock.Close()
 		}
-		return nil, fmt.Errorf("store: opening %s: %w", path, err)
+		return nil, err
 	}
-	var cfg buntdb.Config
-	if err := db.ReadConfig(&cfg); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	// BuntDB would fsync inside its lock, so that every reader of its index
-	// waited for the disk on every write; the store fsyncs itself after the
-	// lock is released (see sync). BuntDB's shrink replaces the file, which
-	// the store's own handle would then miss, so it runs only here, at Open.
-	cfg.SyncPolicy = buntdb.Never
-	cfg.AutoShrinkDisabled = true
-	if err := db.SetConfig(cfg); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	s := &Store{db: db, lock: lock, log: log}
+	s := &Store{db: db, lock: lock, log: log, path: path, opts: o}
 	if path != ":memory:" {
-		if st, err := os.Stat(path); err == nil && st.Size() > shrinkAbove {
-			if err := db.Shrink(); err != nil {
-				db.Close()
-				return nil, fmt.Errorf("store: compacting %s: %w", path, err)
-			}
-		}
 		if s.file, err = os.Open(path); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: opening %s: %w", path, err)
@@ -156,15 +171,43 @@ func Open(path string, log *slog.Logger) (*Store, error) {
 			"created_undone", s.recovered.Created, "restored", s.recovered.Restored,
 			"metadata_recomputed", s.recovered.Metadata)
 	}
+	s.wmu.Lock()
+	err = s.compactIfDue(false)
+	s.wmu.Unlock()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// openDB opens a BuntDB file with the store's configuration.
+func openDB(path string) (*buntdb.DB, error) {
+	db, err := buntdb.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: opening %s: %w", path, err)
+	}
+	var cfg buntdb.Config
+	if err := db.ReadConfig(&cfg); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	// BuntDB would fsync inside its lock, so that every reader of its index
+	// waited for the disk on every write; the store fsyncs itself after the
+	// lock is released (see sync). BuntDB's own shrink replaces the file
+	// without syncing the copy, and the store's handle would miss the new
+	// file: the store compacts itself (compact.go).
+	cfg.SyncPolicy = buntdb.Never
+	cfg.AutoShrinkDisabled = true
+	if err := db.SetConfig(cfg); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return db, nil
 }
 
 // Recovered says what Open repaired.
 func (s *Store) Recovered() Recovery { return s.recovered }
-
-// shrinkAbove is the file size beyond which Open compacts the append-only
-// BuntDB file (BuntDB's own default for its automatic shrink).
-const shrinkAbove = 32 << 20
 
 // sync makes every committed transaction durable. fsync applies to the
 // file, not the descriptor, so the store's read-only handle flushes what
@@ -172,6 +215,14 @@ const shrinkAbove = 32 << 20
 func (s *Store) sync() error {
 	if s.file == nil {
 		return nil
+	}
+	if s.dirDirty {
+		// A compaction renamed its copy into place, but syncing the
+		// folder failed: until it succeeds, nothing is durable.
+		if err := syncDir(s.path); err != nil {
+			return fmt.Errorf("store: syncing to disk: %w", err)
+		}
+		s.dirDirty = false
 	}
 	if err := s.file.Sync(); err != nil {
 		return fmt.Errorf("store: syncing to disk: %w", err)
@@ -201,8 +252,8 @@ func (s *Store) load() (*snapshot, error) {
 	}
 	snap := &snapshot{colls: map[string]*collState{}}
 	for _, c := range metas {
-		if err := s.db.CreateSpatialIndex(indexName(c.ID), indexPattern(c.ID), rect); err != nil && !errors.Is(err, buntdb.ErrIndexExists) {
-			return nil, fmt.Errorf("store: index for %s: %w", c.ID, err)
+		if err := createIndex(s.db, c.ID); err != nil {
+			return nil, err
 		}
 		var entries []*entry
 		err := s.db.View(func(tx *buntdb.Tx) error {
@@ -226,6 +277,14 @@ func (s *Store) load() (*snapshot, error) {
 		snap.colls[c.ID] = newCollState(c, entries)
 	}
 	return snap, nil
+}
+
+// createIndex creates the spatial index of collection id in db.
+func createIndex(db *buntdb.DB, id string) error {
+	if err := db.CreateSpatialIndex(indexName(id), indexPattern(id), rect); err != nil && !errors.Is(err, buntdb.ErrIndexExists) {
+		return fmt.Errorf("store: index for %s: %w", id, err)
+	}
+	return nil
 }
 
 func decodeEntry(fid, v string) (*entry, error) {
@@ -270,10 +329,12 @@ func newCollState(meta geo.Collection, shared []*entry) *collState {
 	return cs
 }
 
-// Close releases the database.
+// Close releases the database, after a compaction under way.
 func (s *Store) Close() error {
+	defer s.bg.Wait()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	s.closed = true
 	err := s.db.Close()
 	if s.file != nil {
 		s.file.Close()

@@ -128,7 +128,8 @@ func (s *Store) Delete(collection, id string) error {
 }
 
 // commit runs fn in one BuntDB write transaction, swaps in the
-// collection's new state cs and returns once the transaction is on disk.
+// collection's new state cs and returns once the transaction is on disk,
+// starting a compaction when the file is due one.
 // Readers are held only for the transaction and the swap, not for the
 // work before (repair, encoding, the new state: see stage) nor for the
 // fsync: they may see the new state a moment before it is durable, but no
@@ -142,7 +143,13 @@ func (s *Store) commit(fn func(tx *buntdb.Tx) error, cs *collState, coll string)
 	}
 	s.swap(coll, cs)
 	s.mu.Unlock()
-	return s.sync()
+	if err := s.sync(); err != nil {
+		return err
+	}
+	if err := s.compactIfDue(true); err != nil {
+		s.log.Error("store: checking the database file's size", "file", s.path, "err", err)
+	}
+	return nil
 }
 
 // swap makes cs the state of collection coll. Callers hold wmu and mu.

@@ -4,14 +4,21 @@ import (
 	"github.com/paulmach/orb"
 
 	"kzmap/geo"
-	"kzmap/geo/tiles"
 )
 
+// Invalidator drops cached tiles; *tiles.Cache is one.
+type Invalidator interface {
+	// Invalidate drops the tiles of collection that meet b.
+	Invalidate(collection string, b orb.Bound)
+	// Purge drops every tile.
+	Purge()
+}
+
 // TileCache is the follower that drops the cached tiles a change touches.
-type TileCache struct{ c *tiles.Cache }
+type TileCache struct{ c Invalidator }
 
 // NewTileCache returns the follower invalidating c.
-func NewTileCache(c *tiles.Cache) *TileCache { return &TileCache{c: c} }
+func NewTileCache(c Invalidator) *TileCache { return &TileCache{c: c} }
 
 // Apply drops, per collection, the cached tiles that meet the union of the
 // old and new bounds of its changes.
