@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"kzmap/geo"
+	"kzmap/geo/prepared"
 )
 
 // Counted lists the collections whose features carry `events`, the number
@@ -26,13 +27,20 @@ func IsCounted(collection string) bool {
 // CountEvents returns how many of events lie inside region: points only,
 // country-wide events left out. Build (countEvents) and Counts use it.
 func CountEvents(region *geo.Feature, events []*geo.Feature) int {
+	if len(events) == 0 {
+		return 0
+	}
+	// Prepared once: a region has thousands of vertices, and the test
+	// then touches only the edges near each point (boundary included, as
+	// a look-up's).
+	in := prepared.New(region.Geometry)
 	n := 0
 	for _, e := range events {
 		pt, ok := e.Geometry.(orb.Point)
 		if !ok || e.String("precision") == PrecisionCountry {
 			continue
 		}
-		if contains(region.Geometry, pt) {
+		if in.ContainsPoint(pt) {
 			n++
 		}
 	}

@@ -41,7 +41,7 @@ func (s *Store) Derive(collection string, values map[string]map[string]any) erro
 	}
 	meta := old.meta
 	recompute(&meta, entries)
-	cs := newCollState(meta, entries)
+	cs := newCollStateGrid(meta, entries, old.grid) // the geometries are the same
 	s.mu.Lock()
 	s.swap(collection, cs)
 	s.mu.Unlock()

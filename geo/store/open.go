@@ -299,6 +299,12 @@ func decodeEntry(fid, v string) (*entry, error) {
 // Metadata is taken as given (recompute runs on writes). Entries are
 // copied: the previous state may share them and is still being read.
 func newCollState(meta geo.Collection, shared []*entry) *collState {
+	return newCollStateGrid(meta, shared, nil)
+}
+
+// newCollStateGrid is newCollState reusing the layout of grid, built over
+// the same geometries with the same ids (nil: a new grid).
+func newCollStateGrid(meta geo.Collection, shared []*entry, grid *grid) *collState {
 	entries := make([]*entry, len(shared))
 	for i, e := range shared {
 		c := *e
@@ -325,7 +331,11 @@ func newCollState(meta geo.Collection, shared []*entry) *collState {
 	if running {
 		cs.meta.Time.End = time.Time{}
 	}
-	cs.grid = newGrid(meta.Bound, entries)
+	if grid != nil {
+		cs.grid = grid.remap(entries)
+	} else {
+		cs.grid = newGrid(meta.Bound, entries)
+	}
 	return cs
 }
 
