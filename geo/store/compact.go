@@ -96,10 +96,7 @@ func (s *Store) compactIfDue(later bool) error {
 		defer s.compacting.Store(false)
 		s.wmu.Lock()
 		defer s.wmu.Unlock()
-		if s.closed {
-			return
-		}
-		if err := s.compact(); err != nil {
+		if err := s.compactIfDue(false); err != nil { // unless done meanwhile
 			s.log.Error("store: compacting the database file", "file", s.path, "err", err)
 		}
 	}()

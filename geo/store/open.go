@@ -11,7 +11,9 @@
 // collection, an immutable snapshot of the decoded features with their
 // prepared geometries (and a grid for Lookup), swapped after each commit, so
 // queries never decode values: Items asks BuntDB's spatial index for
-// candidates and tests them exactly with the prepared geometry.
+// candidates and tests them exactly with the prepared geometry. Derived
+// properties (Derive) live only in that snapshot. BuntDB appends every
+// write to its file; the store compacts it while open (compact.go).
 package store
 
 import (
