@@ -23,7 +23,7 @@ func NewNames(ix NameIndex, st geo.Store) *Names { return &Names{ix: ix, st: st}
 func (n *Names) Apply(changes []geo.Change) []geo.Change {
 	metas := map[string]geo.Collection{}
 	for _, c := range changes {
-		if c.Op == geo.OpDelete || c.Feature == nil {
+		if c.Op == geo.OpDelete || c.Feature == nil { // nil: deleted since
 			n.ix.Remove(c.Collection, c.ID)
 			continue
 		}

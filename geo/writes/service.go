@@ -78,9 +78,17 @@ func (e *ExistsError) Error() string {
 // here or by another process, and returns them as the followers left
 // them: a change whose feature a follower derived properties of carries
 // the feature with them. The changes the followers made themselves follow.
+// A create or replace without its Feature gets the one the store holds
+// now (none when it has been deleted since).
 func (s *Service) Apply(changes []geo.Change) []geo.Change {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	changes = slices.Clone(changes)
+	for i, c := range changes {
+		if c.Op != geo.OpDelete && c.Feature == nil {
+			changes[i].Feature, _ = s.st.Feature(c.Collection, c.ID)
+		}
+	}
 	return s.apply(changes)
 }
 

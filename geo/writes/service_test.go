@@ -138,11 +138,16 @@ func TestService(t *testing.T) {
 		t.Errorf("replacing import: %+v", chs)
 	}
 
-	// Changes made elsewhere go through Apply alike.
+	// Changes made elsewhere go through Apply alike, given the stored
+	// feature when they do not carry it.
 	rec.got = nil
-	svc.Apply([]geo.Change{{Collection: "derived", ID: "z", Op: geo.OpReplace, Old: orb.Point{9, 1}.Bound(), New: orb.Point{9, 1}.Bound()}})
-	if fmt.Sprint(rec.got) != "[replace derived/z]" {
-		t.Errorf("Apply reached the follower with %v", rec.got)
+	must(st.Put("derived", pt("z", 9, "Zed")))
+	all := svc.Apply([]geo.Change{{Collection: "derived", ID: "z", Op: geo.OpReplace, Old: orb.Point{9, 1}.Bound(), New: orb.Point{9, 1}.Bound()}})
+	if fmt.Sprint(rec.got) != "[replace derived/z]" || len(all) != 1 || all[0].Feature == nil {
+		t.Errorf("Apply reached the follower with %v and returned %+v", rec.got, all)
+	}
+	if hits := ix.Search("Zed", 1); len(hits) != 1 {
+		t.Errorf("search after Apply: %v", hits)
 	}
 	must(svc.Reset())
 	if rec.resets != 1 || !inv.purged {
