@@ -18,10 +18,10 @@ import (
 // or the built-in events) through the write service it returns, whose
 // first follower keeps the regions' event counts (Reset: derived from the
 // events before it returns). It also returns the name aliases for the
-// search index and whether it imported. serve and
-// tiles share it, so that `kzmap tiles` on a fresh clone works as `kzmap
-// serve` does; both get a database that store.Open has recovered after a
-// crash, with its region counts derived.
+// search index and whether it imported. serve and tiles share it, so that
+// `kzmap tiles` on a fresh clone works as `kzmap serve` does; both get a
+// database that store.Open has recovered after a crash, with its region
+// counts derived.
 func openDataset(dbPath, dataDir string, opts store.Options, log *slog.Logger) (st *store.Store, svc *writes.Service, aliases []byte, imported bool, err error) {
 	st, err = store.OpenWith(dbPath, opts, log)
 	if err != nil {
