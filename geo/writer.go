@@ -15,3 +15,15 @@ type Writer interface {
 	// Delete removes one feature.
 	Delete(collection, id string) error
 }
+
+// Deriver is a Store whose features can carry derived properties (values
+// computed from other features, such as a region's count of events) that
+// are kept apart from the stored features: setting them rewrites no
+// geometry and writes nothing to disk. Reads show them as properties of
+// the features; a write of the feature itself drops them, and whoever
+// derives them sets them again.
+type Deriver interface {
+	// Derive sets properties of existing features of collection, by
+	// feature id. Ids that are not in the collection are skipped.
+	Derive(collection string, values map[string]map[string]any) error
+}

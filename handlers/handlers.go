@@ -28,7 +28,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -37,6 +36,7 @@ import (
 	"kzmap/geo/changes"
 	"kzmap/geo/tiles"
 	"kzmap/geo/tiles/raster"
+	"kzmap/geo/writes"
 )
 
 // Config is what the HTTP layer needs.
@@ -59,8 +59,8 @@ type Config struct {
 	Static http.Handler
 
 	// Tiles caches finished map tiles (see tiles.go); nil gets a cache of
-	// DefaultTileCacheBytes. Writes go through server.afterWrite, which
-	// invalidates what they touch, derived region counts included.
+	// DefaultTileCacheBytes. The write service invalidates what writes
+	// touch, derived region counts included.
 	Tiles *tiles.Cache
 
 	// Hardening and observability (middleware.go, mw_*.go, health.go, metrics.go).
@@ -83,17 +83,21 @@ type Config struct {
 	// MaxVertices bounds the positions of one written feature (0:
 	// DefaultMaxVertices); bodies are bounded by MaxBody. Changes is the
 	// change feed writes publish to; nil gets a new hub. Close it when the
-	// server shuts down, so that open event streams end.
+	// server shuts down, so that open event streams end. Writes is the
+	// write service every write goes through; its followers must include
+	// the Tiles cache and the Changes hub above. Nil gets one writing to
+	// Store (when it is a geo.Writer) with the region counts, the Names
+	// index (when it is a writes.NameIndex), Tiles and Changes.
 	Token       string
 	MaxVertices int
 	Changes     *changes.Hub
+	Writes      *writes.Service
 }
 
 // server holds the configuration the handlers share.
 type server struct {
 	Config
 	metrics    *metrics      // this instance's Prometheus registry (metrics.go)
-	writeMu    sync.Mutex    // serialises writes and their derived data (writes.go)
 	tileServer *tiles.Server // tiles from Store through the Tiles cache (tiles.go)
 	requestIDs *idSource     // mw_requestid.go
 	apiDoc     apiDoc        // the OpenAPI document, built once (openapi.go)
@@ -126,6 +130,9 @@ func New(cfg Config) *echo.Echo {
 	}
 	if s.MaxVertices <= 0 {
 		s.MaxVertices = DefaultMaxVertices
+	}
+	if s.Writes == nil {
+		s.Writes = s.defaultWrites()
 	}
 	if s.writesEnabled() {
 		s.Log.Info("handlers: writes enabled (bearer token configured)")

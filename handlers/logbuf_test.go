@@ -9,20 +9,20 @@ import (
 	"time"
 )
 
-// writes records what reaches the underlying writer, one entry per Write.
-type writes struct {
+// writeLog records what reaches the underlying writer, one entry per Write.
+type writeLog struct {
 	mu    sync.Mutex
 	calls []string
 }
 
-func (w *writes) Write(p []byte) (int, error) {
+func (w *writeLog) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.calls = append(w.calls, string(p))
 	return len(p), nil
 }
 
-func (w *writes) text() string {
+func (w *writeLog) text() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return strings.Join(w.calls, "")
@@ -30,7 +30,7 @@ func (w *writes) text() string {
 
 func TestLogBuffer(t *testing.T) {
 	t.Run("batches until the interval", func(t *testing.T) {
-		w := &writes{}
+		w := &writeLog{}
 		b := NewLogBuffer(w)
 		defer b.Close()
 		for i := range 10 {
@@ -50,7 +50,7 @@ func TestLogBuffer(t *testing.T) {
 		}
 	})
 	t.Run("a full buffer is written, whole lines only", func(t *testing.T) {
-		w := &writes{}
+		w := &writeLog{}
 		b := NewLogBuffer(w)
 		defer b.Close()
 		line := strings.Repeat("x", 999) + "\n"
@@ -73,7 +73,7 @@ func TestLogBuffer(t *testing.T) {
 		}
 	})
 	t.Run("a line longer than the buffer", func(t *testing.T) {
-		w := &writes{}
+		w := &writeLog{}
 		b := NewLogBuffer(w)
 		defer b.Close()
 		b.Write([]byte("a\n"))

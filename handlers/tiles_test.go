@@ -441,10 +441,9 @@ func TestInvalidateTiles(t *testing.T) {
 	}
 	// A second event appears in A, through the path every write takes.
 	e2 := geo.NewFeature("e2", orb.Point{53, 43}, map[string]any{"kind": "protest"})
-	if err := st.Put("events", e2); err != nil {
+	if _, err := s.defaultWrites().Put("events", e2); err != nil {
 		t.Fatal(err)
 	}
-	s.afterWrite("events", []*geo.Feature{nil}, []*geo.Feature{e2}, false)
 	if a, _ := st.Feature("regions", "A"); a.Properties["events"] != 2.0 {
 		t.Errorf("region A counts %v events, want 2", a.Properties["events"])
 	}

@@ -14,20 +14,19 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
 
 	"kzmap/geo"
-	"kzmap/geo/changes"
 	"kzmap/geo/dataset"
 	"kzmap/geo/reader"
+	"kzmap/geo/writes"
 )
 
 // Writes: OGC API – Features Part 4 (create, replace, delete), creating or
 // replacing a whole collection by import, and a database snapshot. Every
-// write runs under s.writeMu, so the store, the derived data (region event
-// counts, the search index, cached tiles) and the change feed see writes in
-// one order; the store makes each durable before it returns, and only then
-// is the client answered.
+// write is one call to the write service (geo/writes), which makes it
+// durable, brings the derived data (region event counts, the search index,
+// cached tiles) and the change feed up to date, and only then returns; the
+// client is answered after it.
 
 // Part 4 conformance classes, listed when writes are enabled.
 var writeConformance = []string{
@@ -35,24 +34,35 @@ var writeConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
 }
 
-// NameIndexer is a Searcher that can be kept up to date; *names.Index is one.
-type NameIndexer interface {
-	Add(collection string, rank int, id string, names ...string)
-	Remove(collection, id string)
-}
-
 // snapshotter copies the whole database consistently; *store.Store is one.
 type snapshotter interface {
 	Snapshot(w io.Writer) error
 }
 
-// writer returns the store as a geo.Writer when writes are enabled.
-func (s *server) writer() (geo.Writer, bool) {
-	if s.Token == "" {
+// defaultWrites is the write service of a Config without one: writing to
+// the store when it is a geo.Writer, with the followers kzmap serve has.
+func (s *server) defaultWrites() *writes.Service {
+	w, ok := s.Store.(geo.Writer)
+	if !ok {
+		return nil
+	}
+	var fs []writes.Follower
+	if d, ok := s.Store.(dataset.CountStore); ok {
+		fs = append(fs, dataset.NewCounts(d, s.Log))
+	}
+	if ix, ok := s.Names.(writes.NameIndex); ok {
+		fs = append(fs, writes.NewNames(ix, s.Store))
+	}
+	fs = append(fs, writes.NewTileCache(s.Tiles), writes.NewFeed(s.Changes))
+	return writes.New(w, s.Log, fs...)
+}
+
+// writer returns the write service when writes are enabled.
+func (s *server) writer() (*writes.Service, bool) {
+	if s.Token == "" || s.Writes == nil {
 		return nil, false
 	}
-	w, ok := s.Store.(geo.Writer)
-	return w, ok
+	return s.Writes, true
 }
 
 func (s *server) writesEnabled() bool {
@@ -62,7 +72,7 @@ func (s *server) writesEnabled() bool {
 
 // authorize admits a write: 405 (with Allow) when the server takes no
 // writes, 401 unless the request carries the bearer token.
-func (s *server) authorize(c echo.Context, allow []string) (geo.Writer, error) {
+func (s *server) authorize(c echo.Context, allow []string) (*writes.Service, error) {
 	w, ok := s.writer()
 	if !ok {
 		c.Response().Header().Set(echo.HeaderAllow, allowHeader(allow))
@@ -169,29 +179,25 @@ func (s *server) createItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	for i, f := range fs {
+	for _, f := range fs {
 		if f.ID == "" {
 			f.ID = NewFeatureID()
-			continue
-		}
-		if _, err := s.Store.Feature(coll, f.ID); err == nil {
-			where := ""
-			if isColl {
-				where = fmt.Sprintf("feature %d: ", i)
-			}
-			return echo.NewHTTPError(http.StatusConflict,
-				fmt.Sprintf("%sfeature %q already exists in %q; PUT %s replaces it", where, f.ID, coll, itemURL(c, coll, f.ID)))
 		}
 	}
-	if fs, err = s.withCounts(coll, fs); err != nil {
-		return err
+	chs, err := w.Create(coll, fs)
+	var exists *writes.ExistsError
+	if errors.As(err, &exists) {
+		where := ""
+		if isColl {
+			where = fmt.Sprintf("feature %d: ", exists.Index)
+		}
+		return echo.NewHTTPError(http.StatusConflict,
+			fmt.Sprintf("%sfeature %q already exists in %q; PUT %s replaces it", where, exists.ID, coll, itemURL(c, coll, exists.ID)))
 	}
-	if err := w.PutMany(coll, fs); err != nil {
+	if err != nil {
 		return storeWriteErr(err, coll, "")
 	}
-	stored := s.afterWrite(coll, nil, fs, true)
+	stored := s.written(chs)
 	c.Response().Header().Set(echo.HeaderLocation, itemURL(c, coll, fs[0].ID))
 	if !isColl {
 		return c.Blob(http.StatusCreated, ContentTypeGeoJSON, stored[0].GeoJSON())
@@ -225,21 +231,13 @@ func (s *server) replaceItem(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("id: the body's id %q differs from the path's %q", clip(f.ID), clip(fid)))
 	}
 	f.ID = fid
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Store.Feature(coll, fid)
-	if err != nil && !errors.Is(err, geo.ErrNoFeature) {
-		return storeErr(err, coll, fid)
-	}
-	if fs, err = s.withCounts(coll, fs); err != nil {
-		return err
-	}
-	if err := w.PutMany(coll, fs); err != nil {
+	chs, err := w.Put(coll, f)
+	if err != nil {
 		return storeWriteErr(err, coll, fid)
 	}
-	stored := s.afterWrite(coll, []*geo.Feature{old}, fs, true)
+	stored := s.written(chs)
 	status := http.StatusOK
-	if old == nil {
+	if chs[0].Op == geo.OpCreate {
 		status = http.StatusCreated
 		c.Response().Header().Set(echo.HeaderLocation, itemURL(c, coll, fid))
 	}
@@ -253,16 +251,11 @@ func (s *server) deleteItem(c echo.Context) error {
 		return err
 	}
 	coll, fid := pathParam(c, "collectionId"), pathParam(c, "featureId")
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	old, err := s.Store.Feature(coll, fid)
+	ch, err := w.Delete(coll, fid)
 	if err != nil {
-		return storeErr(err, coll, fid)
-	}
-	if err := w.Delete(coll, fid); err != nil {
 		return storeWriteErr(err, coll, fid)
 	}
-	s.afterWrite(coll, []*geo.Feature{old}, []*geo.Feature{nil}, true)
+	s.written([]geo.Change{ch})
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -271,7 +264,8 @@ func (s *server) deleteItem(c echo.Context) error {
 // transaction. ?title= names a new collection; an existing one keeps its
 // metadata.
 func (s *server) importCollection(c echo.Context) error {
-	if _, err := s.authorize(c, []string{http.MethodGet, http.MethodHead}); err != nil {
+	w, err := s.authorize(c, []string{http.MethodGet, http.MethodHead})
+	if err != nil {
 		return err
 	}
 	q, err := reqQuery(c)
@@ -291,49 +285,22 @@ func (s *server) importCollection(c echo.Context) error {
 			f.ID = NewFeatureID()
 		}
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	meta, err := s.Store.Collection(coll)
-	created := errors.Is(err, geo.ErrNoCollection)
-	if err != nil && !created {
-		return err
-	}
-	var olds []*geo.Feature
-	if created {
-		meta = geo.Collection{ID: coll, Title: coll, Rank: 10}
-	} else {
-		page, err := s.Store.Items(coll, geo.Query{})
-		if err != nil {
-			return err
+	var created bool
+	var meta geo.Collection
+	chs, err := w.Import(coll, fs, true, func(old geo.Collection, exists bool) geo.Collection {
+		created, meta = !exists, old
+		if created {
+			meta = geo.Collection{ID: coll, Title: coll, Rank: 10}
 		}
-		olds = page.Features
-	}
-	if t := q["title"]; t != "" {
-		meta.Title = t
-	}
-	if fs, err = s.withCounts(coll, fs); err != nil {
-		return err
-	}
-	if err := s.Store.Import(meta, fs, true); err != nil {
+		if t := q["title"]; t != "" {
+			meta.Title = t
+		}
+		return meta
+	})
+	if err != nil {
 		return storeWriteErr(err, coll, "")
 	}
-	// Derived data and the feed: features that went are deletes.
-	kept := map[string]bool{}
-	for _, f := range fs {
-		kept[f.ID] = true
-	}
-	var pairsOld, pairsNew []*geo.Feature
-	byID := map[string]*geo.Feature{}
-	for _, o := range olds {
-		byID[o.ID] = o
-		if !kept[o.ID] {
-			pairsOld, pairsNew = append(pairsOld, o), append(pairsNew, nil)
-		}
-	}
-	for _, f := range fs {
-		pairsOld, pairsNew = append(pairsOld, byID[f.ID]), append(pairsNew, f)
-	}
-	s.afterWrite(coll, pairsOld, pairsNew, true)
+	s.written(chs)
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
@@ -353,118 +320,17 @@ func writeJSONStatus(c echo.Context, status int, v any) error {
 	return c.Blob(status, ContentTypeJSON, b)
 }
 
-// withCounts sets `events` on features written to a region collection, so
-// the count stays derived from the events whatever the client sent.
-func (s *server) withCounts(coll string, fs []*geo.Feature) ([]*geo.Feature, error) {
-	if !dataset.IsCounted(coll) {
-		return fs, nil
-	}
-	out := make([]*geo.Feature, len(fs))
-	for i, f := range fs {
-		nf, err := dataset.WithCount(s.Store, f)
-		if err != nil {
-			return nil, err
+// written counts a client's writes in kzmap_writes_total and returns the
+// features they stored, in order (deletes have none).
+func (s *server) written(chs []geo.Change) []*geo.Feature {
+	var stored []*geo.Feature
+	for _, ch := range chs {
+		s.countWrite(ch.Collection, string(ch.Op))
+		if ch.Feature != nil {
+			stored = append(stored, ch.Feature)
 		}
-		out[i] = nf
-	}
-	return out, nil
-}
-
-// afterWrite brings the derived data up to date and publishes the changes,
-// once the write is durable: olds[i] was replaced by news[i] (nil old for a
-// create, nil new for a delete); byClient is false for derived updates,
-// which kzmap_writes_total leaves out. It returns the new features as stored
-// (repaired, properties as read back). The write has been acknowledged by
-// the store, so failures here are logged, not returned: the client must
-// not retry a write that happened.
-func (s *server) afterWrite(coll string, olds, news []*geo.Feature, byClient bool) []*geo.Feature {
-	meta, _ := s.Store.Collection(coll)
-	stored := make([]*geo.Feature, 0, len(news))
-	var points []orb.Point
-	var changed orb.Bound
-	first := true
-	grow := func(f *geo.Feature) {
-		if f == nil || f.Geometry == nil {
-			return
-		}
-		b := f.Geometry.Bound()
-		if first {
-			changed, first = b, false
-		} else {
-			changed = changed.Union(b)
-		}
-		if p, ok := f.Geometry.(orb.Point); ok {
-			points = append(points, p)
-		}
-	}
-	ix, indexed := s.Names.(NameIndexer)
-	for i, nf := range news {
-		var old *geo.Feature
-		if i < len(olds) {
-			old = olds[i]
-		}
-		grow(old)
-		ch := changes.Change{Collection: coll}
-		if nf == nil {
-			ch.Op, ch.Feature = changes.OpDelete, old.ID
-			if indexed {
-				ix.Remove(coll, old.ID)
-			}
-		} else {
-			f, err := s.Store.Feature(coll, nf.ID)
-			if err != nil {
-				s.Log.Error("handlers: reading back a written feature", "collection", coll, "feature", nf.ID, "err", err)
-				f = nf
-			}
-			stored = append(stored, f)
-			grow(f)
-			ch.Op, ch.Feature, ch.GeoJSON = changes.OpCreate, f.ID, f.GeoJSON()
-			if old != nil {
-				ch.Op = changes.OpReplace
-			}
-			if indexed && len(meta.SearchFields) > 0 {
-				ix.Add(coll, meta.Rank, f.ID, dataset.FeatureNames(meta, f)...)
-			}
-		}
-		s.Changes.Publish(ch)
-		if byClient {
-			s.countWrite(coll, ch.Op)
-		}
-	}
-	if !first {
-		s.Tiles.Invalidate(coll, changed)
-	}
-	// The regions whose event counts change are written through here in
-	// turn, which drops their tiles (PNG fills and MVT properties show
-	// the counts).
-	if coll == dataset.Events && len(points) > 0 {
-		s.recount(points)
 	}
 	return stored
-}
-
-// recount updates the `events` count of the regions containing points.
-func (s *server) recount(points []orb.Point) {
-	w, ok := s.Store.(geo.Writer)
-	if !ok {
-		return
-	}
-	stale, err := dataset.Recount(s.Store, points)
-	if err != nil {
-		s.Log.Error("handlers: recounting region events", "err", err)
-		return
-	}
-	for coll, regions := range stale {
-		olds := make([]*geo.Feature, len(regions))
-		for i, r := range regions {
-			olds[i], _ = s.Store.Feature(coll, r.ID)
-		}
-		if err := w.PutMany(coll, regions); err != nil {
-			s.Log.Error("handlers: storing region event counts", "collection", coll, "err", err)
-			continue
-		}
-		s.afterWrite(coll, olds, regions, false)
-	}
 }
 
 // storedCollection encodes stored features as a FeatureCollection.

@@ -22,6 +22,7 @@ import (
 	"kzmap/data"
 	"kzmap/geo/dataset"
 	"kzmap/geo/store"
+	"kzmap/geo/writes"
 )
 
 // TestBench is the HTTP half of `make bench`: kzmap beside PostGIS and nginx
@@ -43,7 +44,7 @@ func TestBench(t *testing.T) {
 	st, err := store.Open(":memory:", nil)
 	require.NoError(t, err)
 	defer st.Close()
-	_, err = dataset.Ensure(st, filepath.Join(repoData(t), "sources"), data.EventsGeoJSON, nil)
+	_, err = dataset.Ensure(writes.New(st, nil), filepath.Join(repoData(t), "sources"), data.EventsGeoJSON, nil)
 	require.NoError(t, err)
 	prev := runtime.GOMAXPROCS(1)
 	start := time.Now()

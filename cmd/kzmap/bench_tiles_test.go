@@ -20,6 +20,7 @@ import (
 	"kzmap/geo/dataset"
 	"kzmap/geo/store"
 	"kzmap/geo/tiles"
+	"kzmap/geo/writes"
 )
 
 // TestBenchTiles measures the districts tiles of the shared workload (715
@@ -50,7 +51,7 @@ func TestBenchTiles(t *testing.T) {
 	st, err := store.Open(":memory:", nil)
 	require.NoError(t, err)
 	defer st.Close()
-	_, err = dataset.Ensure(st, filepath.Join(repoData(t), "sources"), data.EventsGeoJSON, nil)
+	_, err = dataset.Ensure(writes.New(st, nil), filepath.Join(repoData(t), "sources"), data.EventsGeoJSON, nil)
 	require.NoError(t, err)
 	layers := []string{"districts"}
 	mvts := make([][]byte, len(workload))

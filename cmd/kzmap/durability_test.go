@@ -72,15 +72,17 @@ func (s *server) killHard(t *testing.T) {
 }
 
 // TestDurability: every write that answered 2xx survives kill -9 of the
-// server the moment after, with writes still in flight; a torn last record
-// is recovered; a corrupt file stops start-up with a clear message.
+// server the moment after, with writes still in flight and the database
+// file being compacted meanwhile (a low --compact-ratio makes it compact
+// every ten writes or so); a torn last record is recovered; a corrupt file
+// stops start-up with a clear message.
 func TestDurability(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the server three times")
 	}
 	db := filepath.Join(t.TempDir(), "kzmap.db")
 	env := []string{"KZMAP_TOKEN=" + durabilityToken}
-	srv := startServer(t, env, "--db", db)
+	srv := startServer(t, env, "--db", db, "--compact-ratio", "1.01", "--compact-min", "0")
 
 	const workers, perWorker, killAfter = 8, 40, 150
 	var acked atomic.Int64
@@ -140,6 +142,11 @@ func TestDurability(t *testing.T) {
 	}
 	wg.Wait()
 	require.GreaterOrEqual(t, acked.Load(), int64(killAfter), "too few writes were acknowledged")
+	srv.mu.Lock()
+	compactions := strings.Count(srv.logs.String(), `"msg":"compacted the database file"`)
+	srv.mu.Unlock()
+	require.Positive(t, compactions, "the file was never compacted while it took writes")
+	t.Logf("%d compactions while taking writes", compactions)
 	t.Logf("kill -9 after %d acknowledged writes (%d total sent by %d workers); kill took %s", killAfter, acked.Load(), workers, <-killed)
 
 	// Restart on the same file: every acknowledged write is there. (A short

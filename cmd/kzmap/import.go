@@ -13,6 +13,7 @@ import (
 	"kzmap/geo/reader"
 	"kzmap/geo/store"
 	"kzmap/geo/valid"
+	"kzmap/geo/writes"
 )
 
 func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -67,29 +68,31 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return corruptHint(*dbPath, err)
 	}
 	defer st.Close()
-	t := *title
-	if t == "" {
-		t = *coll
-	}
-	c := geo.Collection{ID: *coll, Title: t, SearchFields: []string{"name", "name_en", "name_kk", "name_ru", "title"}, Rank: 5}
 	next := 1 // the number of the first feature without an id
-	if old, err := st.Collection(*coll); err == nil {
-		c = old
-		if *title != "" {
-			c.Title = *title
-		}
-		if !*replace {
-			// Appending: number after the features already there, so
-			// that "1", "2", … do not replace those of an earlier import.
-			if next, err = nextNumber(st, *coll); err != nil {
-				return err
-			}
+	if _, err := st.Collection(*coll); err == nil && !*replace {
+		// Appending: number after the features already there, so that
+		// "1", "2", … do not replace those of an earlier import.
+		if next, err = nextNumber(st, *coll); err != nil {
+			return err
 		}
 	}
 	for i, f := range unnamed {
 		f.ID = strconv.Itoa(next + i)
 	}
-	if err := st.Import(c, all, *replace); err != nil {
+	// Through the write service like every write; what derives from the
+	// features (region counts, the search index) lives in the server's
+	// memory and is rebuilt when it starts, so nothing follows here.
+	meta := func(old geo.Collection, exists bool) geo.Collection {
+		c := old
+		if !exists {
+			c = geo.Collection{ID: *coll, Title: *coll, SearchFields: []string{"name", "name_en", "name_kk", "name_ru", "title"}, Rank: 5}
+		}
+		if *title != "" {
+			c.Title = *title
+		}
+		return c
+	}
+	if _, err := writes.New(st, log).Import(*coll, all, *replace, meta); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "imported %d features into %s\n", len(all), *coll)

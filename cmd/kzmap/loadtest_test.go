@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -29,8 +30,10 @@ import (
 // deleted again, so the data does not grow) and one client follows the
 // change stream. It runs LOADTEST_DURATION (60s by default): a read-only
 // sixth first (warming the tile cache), then reads with writes. It asserts
-// zero errors and flat memory, and reports requests per second, read
-// latency during writes, write-to-event latency and the server's memory.
+// zero errors, flat memory and a database file that stays within twice
+// its size at start plus 1 MB (compaction keeps it there), and reports
+// requests per second, read latency during writes, write-to-event latency,
+// the server's memory and the file's size.
 func TestLoad(t *testing.T) {
 	if os.Getenv("KZMAP_LOADTEST") != "1" {
 		t.Skip("set KZMAP_LOADTEST=1 (make loadtest) to run the load test")
@@ -43,8 +46,8 @@ func TestLoad(t *testing.T) {
 		total = d
 	}
 	const token = "loadtest-token"
-	srv := startServer(t, []string{"KZMAP_TOKEN=" + token},
-		"--db", filepath.Join(t.TempDir(), "load.db"), "--log-level", "warn")
+	dbPath := filepath.Join(t.TempDir(), "load.db")
+	srv := startServer(t, []string{"KZMAP_TOKEN=" + token}, "--db", dbPath, "--log-level", "warn")
 	pid := srv.cmd.Process.Pid
 	requireCapabilities(t, srv.URL)
 	w := newWorkload(t)
@@ -57,8 +60,9 @@ func TestLoad(t *testing.T) {
 	defer client.CloseIdleConnections()
 	lt := &loadRun{t: t, base: srv.URL, client: client, token: token, w: w}
 
-	// Memory, sampled every second over the whole run.
-	var rss []rssSample
+	// Memory and the database file's size, sampled every second over the
+	// whole run.
+	var rss, fileSize []rssSample
 	var rssMu sync.Mutex
 	ctx, cancel := context.WithTimeout(context.Background(), total)
 	defer cancel()
@@ -73,6 +77,11 @@ func TestLoad(t *testing.T) {
 			if kb, err := vmRSS(pid); err == nil {
 				rssMu.Lock()
 				rss = append(rss, rssSample{time.Since(start), kb})
+				rssMu.Unlock()
+			}
+			if fi, err := os.Stat(dbPath); err == nil {
+				rssMu.Lock()
+				fileSize = append(fileSize, rssSample{time.Since(start), fi.Size() >> 10})
 				rssMu.Unlock()
 			}
 			select {
@@ -114,7 +123,7 @@ func TestLoad(t *testing.T) {
 	fmt.Fprintf(&out, "write to SSE event (from the write's request start): p50 %v, p99 %v, max %v over %d writes; %d events missing\n",
 		pct(lat, 50), pct(lat, 99), pct(lat, 100), len(lat), missing)
 	rssMu.Lock()
-	samples := slices.Clone(rss)
+	samples, files := slices.Clone(rss), slices.Clone(fileSize)
 	rssMu.Unlock()
 	first, last, peak, flat := memoryTrend(samples, warm)
 	fmt.Fprintf(&out, "server RSS: %.0f MB after start, %.0f MB early in the mixed phase, %.0f MB at the end (avg of last third), peak %.0f MB, end RSS %.0f MB\n",
@@ -124,6 +133,9 @@ func TestLoad(t *testing.T) {
 		fmt.Fprintf(&out, " %v %.0f MB;", samples[i].at.Round(time.Second), mb(samples[i].kb))
 	}
 	fmt.Fprintln(&out)
+	fileStart, filePeak := files[0].kb, slices.MaxFunc(files, func(a, b rssSample) int { return cmp.Compare(a.kb, b.kb) }).kb
+	fmt.Fprintf(&out, "database file: %.1f MB after start, peak %.1f MB, %.1f MB at the end\n",
+		mb(fileStart), mb(filePeak), mb(files[len(files)-1].kb))
 	fmt.Fprintf(&out, "errors: %d (reads only) + %d (mixed)\n", base.errors.Load(), mixed.errors.Load())
 	fmt.Fprintf(&out, "server metrics: %s\n", scrapeSummary(client, srv.URL))
 	t.Log("\n" + out.String())
@@ -138,6 +150,7 @@ func TestLoad(t *testing.T) {
 	require.NotZero(t, len(mixed.reads))
 	require.NotZero(t, len(mixed.writes))
 	require.True(t, flat, "memory grew: %.0f MB early in the mixed phase, %.0f MB at its end", mb(first), mb(last))
+	require.LessOrEqual(t, filePeak, 2*fileStart+1024, "the database file grew past twice its size at start plus 1 MB")
 	_ = syscallAlive(t, pid)
 }
 

@@ -10,19 +10,22 @@ import (
 
 	"kzmap/geo/dataset"
 	"kzmap/geo/store"
+	"kzmap/geo/writes"
 )
 
 // openDataset opens the database at dbPath and, when it does not hold the
 // default dataset yet, imports it from dataDir (sources/ and events.geojson,
-// or the built-in events). It returns the name aliases for the search index
-// and whether it imported. serve and tiles share it, so that `kzmap tiles`
-// on a fresh clone works as `kzmap serve` does; both get a database that
-// store.Open has recovered after a crash and whose region counts Ensure
-// has brought up to date.
-func openDataset(dbPath, dataDir string, log *slog.Logger) (st *store.Store, aliases []byte, imported bool, err error) {
-	st, err = store.Open(dbPath, log)
+// or the built-in events) through the write service it returns, whose
+// first follower keeps the regions' event counts (Reset: derived from the
+// events before it returns). It also returns the name aliases for the
+// search index and whether it imported. serve and tiles share it, so that
+// `kzmap tiles` on a fresh clone works as `kzmap serve` does; both get a
+// database that store.Open has recovered after a crash, with its region
+// counts derived.
+func openDataset(dbPath, dataDir string, opts store.Options, log *slog.Logger) (st *store.Store, svc *writes.Service, aliases []byte, imported bool, err error) {
+	st, err = store.OpenWith(dbPath, opts, log)
 	if err != nil {
-		return nil, nil, false, corruptHint(dbPath, err)
+		return nil, nil, nil, false, corruptHint(dbPath, err)
 	}
 	defer func() {
 		if err != nil {
@@ -32,13 +35,17 @@ func openDataset(dbPath, dataDir string, log *slog.Logger) (st *store.Store, ali
 	}()
 	events, aliases, err := projectData(dataDir)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, false, err
 	}
-	imported, err = dataset.Ensure(st, filepath.Join(dataDir, "sources"), events, log)
+	svc = writes.New(st, log, dataset.NewCounts(st, log))
+	imported, err = dataset.Ensure(svc, filepath.Join(dataDir, "sources"), events, log)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, false, err
 	}
-	return st, aliases, imported, nil
+	if err := svc.Reset(); err != nil {
+		return nil, nil, nil, false, err
+	}
+	return st, svc, aliases, imported, nil
 }
 
 // corruptHint turns a database that BuntDB cannot parse into a one-line

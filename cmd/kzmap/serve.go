@@ -18,6 +18,7 @@ import (
 	"kzmap/geo/changes"
 	"kzmap/geo/dataset"
 	"kzmap/geo/tiles"
+	"kzmap/geo/writes"
 	"kzmap/handlers"
 )
 
@@ -30,6 +31,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	limits := addServeLimits(fs) // --rate --burst --cors --max-body --log-level --*-timeout
 	token := fs.String("token", "", "bearer token that enables writes (POST/PUT/DELETE); empty: read-only, writes answer 405. Prefer KZMAP_TOKEN to the command line")
 	maxVertices := fs.Int("max-vertices", handlers.DefaultMaxVertices, "most positions one written feature may have")
+	compact := addCompactFlags(fs) // --compact-ratio --compact-min
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
@@ -37,6 +39,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if err := limits.check(); err != nil {
+		return err
+	}
+	if err := compact.check(); err != nil {
 		return err
 	}
 	if *tileCacheMB < 0 {
@@ -50,25 +55,33 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	accessLog := slog.New(slog.NewJSONHandler(accessOut, &slog.HandlerOptions{Level: limits.level}))
 
 	start := time.Now()
-	st, aliases, imported, err := openDataset(*dbPath, *dataDir, log)
+	st, svc, aliases, imported, err := openDataset(*dbPath, *dataDir, compact.options(), log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	feed := changes.New(changes.Options{}) // the change feed of writes
-	ix, err := dataset.SearchIndex(st, aliases)
+	// What writes keep up to date, after the region counts: the search
+	// index (filled from the store here), cached tiles, the change feed.
+	ix, err := dataset.NewSearchIndex(aliases)
 	if err != nil {
 		return err
 	}
+	names := writes.NewNames(ix, st)
+	if err := names.Reset(); err != nil {
+		return err
+	}
+	tileCache := tiles.NewCache(int64(*tileCacheMB) << 20)
+	feed := changes.New(changes.Options{}) // the change feed of writes
+	svc.Follow(names, writes.NewTileCache(tileCache), writes.NewFeed(feed))
 	var ready atomic.Bool // /readyz: true from here until shutdown begins
 	ready.Store(true)
 	webMap := assets.Handler()
 	e := handlers.New(handlers.Config{Store: st, Names: ix, Log: log, AccessLog: accessLog, Version: version,
 		Rate: *limits.rate, Burst: *limits.burst, CORSOrigins: limits.origins, MaxBody: limits.maxBody(), Ready: ready.Load,
-		Tiles: tiles.NewCache(int64(*tileCacheMB) << 20),
+		Tiles: tileCache,
 		// The web map: the page at / for browsers, its files under /assets/.
 		MapPage: webMap, Static: webMap,
-		Token: *token, MaxVertices: *maxVertices, Changes: feed})
+		Token: *token, MaxVertices: *maxVertices, Changes: feed, Writes: svc})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

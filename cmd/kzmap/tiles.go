@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"kzmap/geo"
+	"kzmap/geo/store"
 	"kzmap/geo/tiles"
 	"kzmap/geo/tiles/archive"
 )
@@ -37,7 +38,7 @@ func runTiles(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, _, _, err := openDataset(*dbPath, *dataDir, log)
+	st, _, _, _, err := openDataset(*dbPath, *dataDir, store.DefaultOptions(), log)
 	if err != nil {
 		return err
 	}

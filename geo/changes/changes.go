@@ -54,6 +54,11 @@ type Hub struct {
 	closed   bool
 	subBuf   int
 	maxBytes int
+
+	// The ring holds at most keepBytes of GeoJSON: kept is what it
+	// holds, and changes before seq trimmed have been stripped of theirs.
+	keepBytes, kept int
+	trimmed         uint64
 }
 
 // Options size a hub; zero values take the defaults.
@@ -66,6 +71,11 @@ type Options struct {
 	// MaxFeatureBytes: larger features are published without their GeoJSON
 	// (followers fetch them); default 64 KiB.
 	MaxFeatureBytes int
+	// KeepBytes bounds the GeoJSON the kept changes hold (default 16 MiB):
+	// beyond it the oldest are kept without their feature, as if it were
+	// larger than MaxFeatureBytes, so that large features (a region's
+	// outline, republished whenever its counts change) do not fill memory.
+	KeepBytes int
 }
 
 // New returns a hub. The run id is the start time in milliseconds, base 36.
@@ -79,12 +89,16 @@ func New(o Options) *Hub {
 	if o.MaxFeatureBytes <= 0 {
 		o.MaxFeatureBytes = 64 << 10
 	}
+	if o.KeepBytes <= 0 {
+		o.KeepBytes = 16 << 20
+	}
 	return &Hub{
-		run:      strconv.FormatInt(time.Now().UnixMilli(), 36),
-		ring:     make([]Change, o.Keep),
-		subs:     map[*Sub]struct{}{},
-		subBuf:   o.Buffer,
-		maxBytes: o.MaxFeatureBytes,
+		run:       strconv.FormatInt(time.Now().UnixMilli(), 36),
+		ring:      make([]Change, o.Keep),
+		subs:      map[*Sub]struct{}{},
+		subBuf:    o.Buffer,
+		maxBytes:  o.MaxFeatureBytes,
+		keepBytes: o.KeepBytes,
 	}
 }
 
@@ -103,7 +117,10 @@ func (h *Hub) Publish(c Change) Change {
 	h.seq++
 	c.Seq = h.seq
 	c.ID = h.run + "-" + strconv.FormatUint(c.Seq, 10)
-	h.ring[(c.Seq-1)%uint64(len(h.ring))] = c
+	slot := &h.ring[(c.Seq-1)%uint64(len(h.ring))]
+	h.kept += len(c.GeoJSON) - len(slot.GeoJSON)
+	*slot = c
+	h.trim()
 	for s := range h.subs {
 		if s.collection != c.Collection {
 			continue
@@ -115,6 +132,20 @@ func (h *Hub) Publish(c Change) Change {
 		}
 	}
 	return c
+}
+
+// trim strips the GeoJSON of the oldest kept changes while the ring holds
+// more than keepBytes of it. The newest change keeps its own. h.mu is held.
+func (h *Hub) trim() {
+	if oldest := h.seq - min(h.seq, uint64(len(h.ring))) + 1; h.trimmed < oldest {
+		h.trimmed = oldest
+	}
+	for h.kept > h.keepBytes && h.trimmed < h.seq {
+		c := &h.ring[(h.trimmed-1)%uint64(len(h.ring))]
+		h.kept -= len(c.GeoJSON)
+		c.GeoJSON = nil
+		h.trimmed++
+	}
 }
 
 // Last returns the id of the latest change, "" before the first.

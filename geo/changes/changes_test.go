@@ -3,6 +3,7 @@ package changes
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -125,6 +126,43 @@ func TestLargeFeatureNotKept(t *testing.T) {
 	big := h.Publish(Change{Op: OpCreate, Collection: "a", Feature: "b", GeoJSON: []byte(`{"a":"0123456789"}`)})
 	if small.GeoJSON == nil || big.GeoJSON != nil || big.Time.IsZero() {
 		t.Errorf("small %q big %q", small.GeoJSON, big.GeoJSON)
+	}
+}
+
+// TestKeepBytes: the kept changes hold at most KeepBytes of features;
+// the oldest give theirs up first and replay without it, live followers
+// get every feature.
+func TestKeepBytes(t *testing.T) {
+	h := New(Options{KeepBytes: 25})
+	live, _, _, _ := h.Subscribe("a", "")
+	defer live.Close()
+	var ids []string
+	for i := 0; i < 5; i++ {
+		c := h.Publish(Change{Op: OpCreate, Collection: "a", Feature: fmt.Sprint(i), GeoJSON: []byte(`{"n":1234}`)}) // 10 bytes
+		ids = append(ids, c.ID)
+		if got := <-live.C(); got.GeoJSON == nil {
+			t.Errorf("live change %d without its feature", i)
+		}
+	}
+	s, replay, gap, err := h.Subscribe("a", ids[0])
+	if err != nil || gap {
+		t.Fatal(err, gap)
+	}
+	defer s.Close()
+	var with []string
+	for _, c := range replay {
+		if c.GeoJSON != nil {
+			with = append(with, c.Feature)
+		}
+	}
+	if len(replay) != 4 || fmt.Sprint(with) != "[3 4]" {
+		t.Errorf("replayed %d changes, with features %v; want 4, [3 4]", len(replay), with)
+	}
+	// A feature alone larger than KeepBytes is kept until the next change.
+	h.Publish(Change{Op: OpCreate, Collection: "a", Feature: "big", GeoJSON: []byte(strings.Repeat("x", 40))})
+	_, replay, _, _ = h.Subscribe("a", ids[4])
+	if len(replay) != 1 || replay[0].GeoJSON == nil {
+		t.Errorf("the newest change lost its feature: %+v", replay)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"kzmap/geo"
 	"kzmap/geo/reader"
+	"kzmap/geo/writes"
 )
 
 // ErrSources reports missing or unusable source files; run `make data`.
@@ -157,16 +158,16 @@ func Build(sourcesDir string, eventsGeoJSON []byte) ([]Built, error) {
 
 var nameFields = []string{"name_en", "name_kk", "name_ru"}
 
-// Ensure imports the default dataset unless the store already holds every
-// default collection. A database that holds it is used as it is, but for
-// region event counts that disagree with the events: a crash between an
-// event's write and its regions' update leaves them stale (see FixCounts).
-func Ensure(st geo.Writer, sourcesDir string, eventsGeoJSON []byte, log *slog.Logger) (imported bool, err error) {
+// Ensure imports the default dataset through w unless the store already
+// holds every default collection; a database that holds it is used as it
+// is. What derives from the features (the regions' event counts, the
+// search index) is w's followers' to keep: call w.Reset after Ensure.
+func Ensure(w *writes.Service, sourcesDir string, eventsGeoJSON []byte, log *slog.Logger) (imported bool, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	have := map[string]bool{}
-	for _, c := range st.Collections() {
+	for _, c := range w.Store().Collections() {
 		have[c.ID] = true
 	}
 	var missing []string
@@ -176,7 +177,7 @@ func Ensure(st geo.Writer, sourcesDir string, eventsGeoJSON []byte, log *slog.Lo
 		}
 	}
 	if len(missing) == 0 {
-		return false, FixCounts(st, log)
+		return false, nil
 	}
 	built, err := Build(sourcesDir, eventsGeoJSON)
 	if err != nil {
@@ -189,13 +190,11 @@ func Ensure(st geo.Writer, sourcesDir string, eventsGeoJSON []byte, log *slog.Lo
 		if have[b.Collection.ID] {
 			continue
 		}
-		if err := st.Import(b.Collection, b.Features, true); err != nil {
+		meta := func(geo.Collection, bool) geo.Collection { return b.Collection }
+		if _, err := w.Import(b.Collection.ID, b.Features, true, meta); err != nil {
 			return false, fmt.Errorf("dataset: importing %s: %w", b.Collection.ID, err)
 		}
 		log.Info("imported collection", "collection", b.Collection.ID, "features", len(b.Features))
-	}
-	if len(missing) < len(IDs()) {
-		return true, FixCounts(st, log)
 	}
 	return true, nil
 }

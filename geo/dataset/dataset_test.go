@@ -15,6 +15,7 @@ import (
 	"kzmap/data"
 	"kzmap/geo"
 	"kzmap/geo/store"
+	"kzmap/geo/writes"
 )
 
 // sources is the repository's data/sources, filled by `make data`; CI runs
@@ -181,10 +182,11 @@ func TestEnsureImportsOnceAndIndexesNames(t *testing.T) {
 	st, err := store.Open(":memory:", nil)
 	require.NoError(t, err)
 	defer st.Close()
-	imported, err := Ensure(st, sources(t), data.EventsGeoJSON, nil)
+	svc := writes.New(st, nil, NewCounts(st, nil))
+	imported, err := Ensure(svc, sources(t), data.EventsGeoJSON, nil)
 	require.NoError(t, err)
 	require.True(t, imported)
-	imported, err = Ensure(st, sources(t), data.EventsGeoJSON, nil)
+	imported, err = Ensure(svc, sources(t), data.EventsGeoJSON, nil)
 	require.NoError(t, err)
 	require.False(t, imported, "a store that holds the dataset is used as it is")
 
@@ -229,9 +231,11 @@ func TestEnsureAddsOnlyMissingCollections(t *testing.T) {
 	written := geo.NewFeature("e99", orb.Point{53.0, 44.0}, map[string]any{"title": "written after the import", "date": "2022-01-05"})
 	require.NoError(t, st.Put(Events, written))
 
-	imported, err := Ensure(st, sources(t), data.EventsGeoJSON, nil)
+	svc := writes.New(st, nil, NewCounts(st, nil))
+	imported, err := Ensure(svc, sources(t), data.EventsGeoJSON, nil)
 	require.NoError(t, err)
 	require.True(t, imported)
+	require.NoError(t, svc.Reset())
 	c, err := st.Collection(Districts2024)
 	require.NoError(t, err)
 	require.Equal(t, 224, c.Count)

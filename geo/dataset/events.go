@@ -58,16 +58,6 @@ func countEvents(regions, events []*geo.Feature) {
 	}
 }
 
-func contains(g orb.Geometry, pt orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return planar.PolygonContains(g, pt)
-	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, pt)
-	}
-	return false
-}
-
 // InteriorPoint returns a point inside a polygonal geometry, rounded to four
 // decimals where that keeps it inside: the centroid of the largest polygon
 // when it lies inside, otherwise the middle of the widest interior stretch of

@@ -5,38 +5,28 @@ import (
 
 	"kzmap/geo"
 	"kzmap/geo/names"
+	"kzmap/geo/writes"
 )
 
-// SearchIndex indexes the names of every collection that declares search
-// fields, with the given aliases.
-func SearchIndex(st geo.Store, aliasesJSON []byte) (*names.Index, error) {
+// NewSearchIndex returns an empty name index with the given aliases; a
+// writes.Names follower fills it (Reset) and keeps it up to date.
+func NewSearchIndex(aliasesJSON []byte) (*names.Index, error) {
 	al, err := names.ParseAliases(aliasesJSON)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: aliases: %w", err)
 	}
-	ix := names.NewIndex(al)
-	for _, c := range st.Collections() {
-		if len(c.SearchFields) == 0 {
-			continue
-		}
-		page, err := st.Items(c.ID, geo.Query{})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range page.Features {
-			ix.Add(c.ID, c.Rank, f.ID, FeatureNames(c, f)...)
-		}
-	}
-	return ix, nil
+	return names.NewIndex(al), nil
 }
 
-// FeatureNames returns the non-empty values of a collection's search fields.
-func FeatureNames(c geo.Collection, f *geo.Feature) []string {
-	var ns []string
-	for _, k := range c.SearchFields {
-		if s := f.String(k); s != "" {
-			ns = append(ns, s)
-		}
+// SearchIndex indexes the names of every collection of st that declares
+// search fields, with the given aliases.
+func SearchIndex(st geo.Store, aliasesJSON []byte) (*names.Index, error) {
+	ix, err := NewSearchIndex(aliasesJSON)
+	if err != nil {
+		return nil, err
 	}
-	return ns
+	if err := writes.NewNames(ix, st).Reset(); err != nil {
+		return nil, err
+	}
+	return ix, nil
 }

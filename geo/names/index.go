@@ -108,6 +108,13 @@ func (ix *Index) Remove(collection, id string) {
 	delete(ix.entries, entryKey(collection, id))
 }
 
+// Clear empties the index.
+func (ix *Index) Clear() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	clear(ix.entries)
+}
+
 // Len returns how many features are indexed.
 func (ix *Index) Len() int {
 	ix.mu.RLock()

@@ -344,3 +344,16 @@ func BenchmarkSearchParallel(b *testing.B) {
 		}
 	})
 }
+
+func TestClear(t *testing.T) {
+	ix := NewIndex(nil)
+	ix.Add("regions", 0, "KZ47", "Mangystau")
+	ix.Clear()
+	if ix.Len() != 0 || len(ix.Search("Mangystau", 0)) != 0 {
+		t.Errorf("after Clear: %d indexed", ix.Len())
+	}
+	ix.Add("regions", 0, "KZ47", "Mangystau")
+	if len(ix.Search("Mangystau", 0)) != 1 {
+		t.Error("Add after Clear")
+	}
+}

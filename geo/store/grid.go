@@ -77,6 +77,17 @@ func newGrid(b orb.Bound, entries []*entry) *grid {
 	return g
 }
 
+// remap returns the grid with its features replaced by the entries at
+// the same positions: for features whose geometries did not change.
+func (g *grid) remap(entries []*entry) *grid {
+	ng := *g
+	ng.cands = make([]cand, len(g.cands))
+	for i, c := range g.cands {
+		ng.cands[i] = cand{e: entries[c.e.idx], full: c.full}
+	}
+	return &ng
+}
+
 // col and row map a coordinate to its cell, clamped; both are monotonic, so
 // a feature listed in the cells of its bound's corners and between is found
 // from any point of it.

@@ -12,7 +12,7 @@ import (
 // lockFile takes an exclusive lock on path+".lock", so that a second
 // process cannot open the database a first one is writing: BuntDB would
 // cut a record the first has half written, and their appends would
-// interleave. The lock lives in its own file because compaction at Open
+// interleave. The lock lives in its own file because compaction (compact.go)
 // replaces the database file. The kernel drops it when the process ends,
 // however it ends.
 func lockFile(path string) (*os.File, error) {

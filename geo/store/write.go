@@ -4,31 +4,249 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"slices"
 
 	"github.com/tidwall/buntdb"
 
 	"kzmap/geo"
+	"kzmap/geo/valid"
 )
 
-var _ geo.Writer = (*Store)(nil)
+// Import writes a whole collection in one BuntDB transaction; see geo.Store.
+// Every feature is validated and repaired (valid.Repair; repairs are
+// logged). An invalid geometry, an empty or repeated id fails the whole
+// import with an error wrapping geo.ErrInvalid, leaving the store as it was.
+func (s *Store) Import(c geo.Collection, features []*geo.Feature, replace bool) error {
+	if !geo.ValidCollectionID(c.ID) {
+		return invalidf("collection id %q: use 1-100 letters, digits, '_', '-' or '.'", c.ID)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	old := s.snap.Load().colls[c.ID]
 
-// undoKey holds the undo log of a multi-feature write while it is being
-// committed. BuntDB writes a transaction as one buffer of SET/DEL records in
-// map order, and a process killed mid-write leaves a prefix of them: on
-// reopening BuntDB drops the torn record but keeps the whole ones before it.
-// For a batch that must land all or none, PutMany therefore commits the undo
-// log first, then the batch, then deletes the log; Recover applies a log
-// still present, rolling back a batch that was never acknowledged.
-const undoKey = "w:undo"
+	byID := map[string]*entry{}
+	if old != nil && !replace {
+		for _, e := range old.entries {
+			byID[e.f.ID] = e
+		}
+	}
+	sts, err := s.stageAll(c.ID, features)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		byID[st.e.f.ID] = st.e
+	}
+	meta := c
+	entries := mapValues(byID)
+	recompute(&meta, entries)
+	cs := newCollState(meta, entries)
+	return s.commit(func(tx *buntdb.Tx) error {
+		if old == nil {
+			if err := tx.CreateSpatialIndex(indexName(c.ID), indexPattern(c.ID), rect); err != nil && !errors.Is(err, buntdb.ErrIndexExists) {
+				return fmt.Errorf("store: index for %s: %w", c.ID, err)
+			}
+		}
+		if old != nil && replace {
+			var keys []string
+			tx.AscendKeys(indexPattern(c.ID), func(k, _ string) bool {
+				keys = append(keys, k)
+				return true
+			})
+			for _, k := range keys {
+				if _, err := tx.Delete(k); err != nil {
+					return fmt.Errorf("store: %w", err)
+				}
+			}
+		}
+		if err := setAll(tx, sts); err != nil {
+			return err
+		}
+		return setMeta(tx, meta)
+	}, cs, c.ID)
+}
 
-// undoLog says how to take back one batch: delete the features it created,
-// restore the stored values of those it replaced.
-type undoLog struct {
-	Collection string            `json:"collection"`
-	Created    []string          `json:"created"`
-	Replaced   map[string]string `json:"replaced"` // feature id → stored value
+// Put adds or replaces one feature of an existing collection, validated and
+// repaired as in Import, in one durable transaction.
+func (s *Store) Put(collection string, f *geo.Feature) error {
+	if f == nil || f.ID == "" {
+		return invalidf("collection %q: feature without id", collection)
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	old := s.snap.Load().colls[collection]
+	if old == nil {
+		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
+	}
+	st, err := s.stage(collection, -1, f)
+	if err != nil {
+		return err
+	}
+	entries := make([]*entry, 0, len(old.entries)+1)
+	for _, o := range old.entries {
+		if o.f.ID != f.ID {
+			entries = append(entries, o)
+		}
+	}
+	entries = append(entries, st.e)
+	meta := old.meta
+	recompute(&meta, entries)
+	cs := newCollState(meta, entries)
+	return s.commit(func(tx *buntdb.Tx) error {
+		if err := setAll(tx, []staged{st}); err != nil {
+			return err
+		}
+		return setMeta(tx, meta)
+	}, cs, collection)
+}
+
+// Delete removes one feature, or answers geo.ErrNoCollection / geo.ErrNoFeature.
+func (s *Store) Delete(collection, id string) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	old := s.snap.Load().colls[collection]
+	if old == nil {
+		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
+	}
+	if old.byID[id] == nil {
+		return fmt.Errorf("store: %q in %q: %w", id, collection, geo.ErrNoFeature)
+	}
+	var entries []*entry
+	for _, o := range old.entries {
+		if o.f.ID != id {
+			entries = append(entries, o)
+		}
+	}
+	meta := old.meta
+	recompute(&meta, entries)
+	cs := newCollState(meta, entries)
+	return s.commit(func(tx *buntdb.Tx) error {
+		if _, err := tx.Delete(featKey(collection, id)); err != nil {
+			return fmt.Errorf("store: deleting %q: %w", id, err)
+		}
+		return setMeta(tx, meta)
+	}, cs, collection)
+}
+
+// commit runs fn in one BuntDB write transaction, swaps in the
+// collection's new state cs and returns once the transaction is on disk,
+// starting a compaction when the file is due one.
+// Readers are held only for the transaction and the swap, not for the
+// work before (repair, encoding, the new state: see stage) nor for the
+// fsync: they may see the new state a moment before it is durable, but no
+// writer is answered before it is. Callers hold wmu; fn only writes
+// what was staged.
+func (s *Store) commit(fn func(tx *buntdb.Tx) error, cs *collState, coll string) error {
+	s.mu.Lock()
+	if err := s.db.Update(fn); err != nil {
+		s.mu.Unlock()
+		return closedErr(err)
+	}
+	s.swap(coll, cs)
+	s.mu.Unlock()
+	if err := s.sync(); err != nil {
+		return err
+	}
+	if err := s.compactIfDue(true); err != nil {
+		s.log.Error("store: checking the database file's size", "file", s.path, "err", err)
+	}
+	return nil
+}
+
+// swap makes cs the state of collection coll. Callers hold wmu and mu.
+func (s *Store) swap(coll string, cs *collState) {
+	old := s.snap.Load()
+	next := &snapshot{colls: make(map[string]*collState, len(old.colls)+1)}
+	for k, v := range old.colls {
+		next.colls[k] = v
+	}
+	next.colls[coll] = cs
+	s.snap.Store(next)
+}
+
+// stage validates, repairs and encodes one feature, outside any
+// transaction; index is its position in a batch (-1 for a single write).
+func (s *Store) stage(coll string, index int, f *geo.Feature) (staged, error) {
+	where := fmt.Sprintf("collection %q feature %q", coll, f.ID)
+	if index >= 0 {
+		where = fmt.Sprintf("collection %q feature %d (%q)", coll, index, f.ID)
+	}
+	g, changed, why, err := valid.Repair(f)
+	if err != nil {
+		return staged{}, fmt.Errorf("store: %s: %w", where, err)
+	}
+	if changed {
+		s.log.Warn("repaired geometry", "collection", coll, "feature", f.ID, "why", why)
+	}
+	val, err := encodeValue(g, f.Properties)
+	if err != nil {
+		return staged{}, fmt.Errorf("store: %s: %w: %v", where, geo.ErrInvalid, err)
+	}
+	// Cache what a reopened store would read: properties as decoded JSON.
+	e, err := decodeEntry(f.ID, val)
+	if err != nil {
+		return staged{}, fmt.Errorf("store: %s: %w", where, err)
+	}
+	return staged{key: featKey(coll, f.ID), val: val, e: e}, nil
+}
+
+// stageAll stages a batch, refusing missing and repeated ids.
+func (s *Store) stageAll(coll string, fs []*geo.Feature) ([]staged, error) {
+	out := make([]staged, len(fs))
+	seen := make(map[string]int, len(fs))
+	for i, f := range fs {
+		if f == nil {
+			return nil, invalidf("collection %q feature %d: null feature", coll, i)
+		}
+		if f.ID == "" {
+			return nil, invalidf("collection %q feature %d: empty id", coll, i)
+		}
+		if j, dup := seen[f.ID]; dup {
+			return nil, invalidf("collection %q feature %d (%q): id repeats feature %d", coll, i, f.ID, j)
+		}
+		seen[f.ID] = i
+		st, err := s.stage(coll, i, f)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = st
+	}
+	return out, nil
+}
+
+// staged is a feature ready to store: its key, its stored value and the
+// entry a reopened store would read.
+type staged struct {
+	key, val string
+	e        *entry
+}
+
+// setAll writes staged features in tx.
+func setAll(tx *buntdb.Tx, sts []staged) error {
+	for _, st := range sts {
+		if _, _, err := tx.Set(st.key, st.val, nil); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
+	return nil
+}
+
+func setMeta(tx *buntdb.Tx, c geo.Collection) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("store: collection %q: %w", c.ID, err)
+	}
+	if _, _, err := tx.Set(collKey(c.ID), string(b), nil); err != nil {
+		return fmt.Errorf("store: collection %q: %w", c.ID, err)
+	}
+	return nil
+}
+
+func mapValues(m map[string]*entry) []*entry {
+	out := make([]*entry, 0, len(m))
+	for _, e := range m {
+		out = append(out, e)
+	}
+	return out
 }
 
 // PutMany adds or replaces features of an existing collection, validated
@@ -109,119 +327,4 @@ func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 		}
 	}
 	return err
-}
-
-func closedErr(err error) error {
-	if errors.Is(err, buntdb.ErrDatabaseClosed) {
-		return ErrClosed
-	}
-	return err
-}
-
-// Snapshot writes a consistent copy of the whole database to w in BuntDB's
-// file format (a file that Open reads). Writers wait meanwhile, so write
-// to something fast (a local file) rather than straight to a slow client.
-func (s *Store) Snapshot(w io.Writer) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if err := s.db.Save(w); err != nil {
-		return fmt.Errorf("store: snapshot: %w", closedErr(err))
-	}
-	return nil
-}
-
-// Recovery says what Recover repaired.
-type Recovery struct {
-	// RolledBack is the collection of a batch write that was cut short by
-	// a crash and has been undone ("" when there was none).
-	RolledBack string
-	// Created and Restored count the features of that batch deleted and
-	// put back.
-	Created, Restored int
-	// Metadata lists the collections whose stored metadata (count, extent,
-	// fields) disagreed with their features and was recomputed.
-	Metadata []string
-}
-
-// Changed reports whether Recover repaired anything.
-func (r Recovery) Changed() bool { return r.RolledBack != "" || len(r.Metadata) > 0 }
-
-// Recover makes the store consistent after a crash: it undoes a batch
-// write that was interrupted (see undoKey) and recomputes collection
-// metadata that a torn last transaction left stale. Open runs it; on a
-// consistent store it changes nothing.
-func (s *Store) Recover() (Recovery, error) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	var rec Recovery
-	var raw string
-	err := s.db.View(func(tx *buntdb.Tx) error {
-		var err error
-		raw, err = tx.Get(undoKey)
-		if errors.Is(err, buntdb.ErrNotFound) {
-			return nil
-		}
-		return err
-	})
-	if err != nil {
-		return rec, fmt.Errorf("store: reading undo log: %w", err)
-	}
-	if raw != "" {
-		var undo undoLog
-		if err := json.Unmarshal([]byte(raw), &undo); err != nil {
-			return rec, fmt.Errorf("store: undo log: %w: %v", errCorrupt, err)
-		}
-		err := s.db.Update(func(tx *buntdb.Tx) error {
-			for _, id := range undo.Created {
-				if _, err := tx.Delete(featKey(undo.Collection, id)); err != nil && !errors.Is(err, buntdb.ErrNotFound) {
-					return err
-				}
-			}
-			for id, v := range undo.Replaced {
-				if _, _, err := tx.Set(featKey(undo.Collection, id), v, nil); err != nil {
-					return err
-				}
-			}
-			_, err := tx.Delete(undoKey)
-			return err
-		})
-		if err == nil {
-			err = s.sync()
-		}
-		if err != nil {
-			return rec, fmt.Errorf("store: applying undo log: %w", err)
-		}
-		rec.RolledBack, rec.Created, rec.Restored = undo.Collection, len(undo.Created), len(undo.Replaced)
-		snap, err := s.load()
-		if err != nil {
-			return rec, err
-		}
-		s.snap.Store(snap)
-		s.log.Warn("rolled back a batch write interrupted by a crash", "collection", undo.Collection,
-			"created", len(undo.Created), "restored", len(undo.Replaced))
-	}
-	snap := s.snap.Load()
-	ids := make([]string, 0, len(snap.colls))
-	for id := range snap.colls {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		cs := snap.colls[id]
-		meta := copyMeta(cs.meta)
-		recompute(&meta, cs.entries)
-		was, _ := json.Marshal(cs.meta)
-		now, _ := json.Marshal(meta)
-		if string(was) == string(now) {
-			continue
-		}
-		entries := cs.entries
-		if err := s.commit(func(tx *buntdb.Tx) error { return setMeta(tx, meta) },
-			newCollState(meta, entries), id); err != nil {
-			return rec, err
-		}
-		rec.Metadata = append(rec.Metadata, id)
-		s.log.Warn("recomputed collection metadata left stale by a crash", "collection", id)
-	}
-	return rec, nil
 }
