@@ -91,7 +91,7 @@ bench: data
 	OUT=$(BENCH_OUT) bash $(SHARED)/bench/postgis.sh
 	OUT=$(BENCH_OUT) DURATION=$(DURATION) bash $(SHARED)/bench/nginx.sh
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run '^$$' -bench . -benchmem ./geo/...
-	KZMAP_BENCH=1 BENCH_OUT=$(BENCH_OUT) DURATION=$(DURATION) $(GO) test -count=1 -timeout 30m -run '^(TestBench|TestBrowserMap)' -v ./cmd/kzmap
+	KZMAP_BENCH=1 BENCH_OUT=$(BENCH_OUT) DURATION=$(DURATION) $(GO) test -count=1 -timeout 30m -run '^(TestBench|TestBrowserMap)' -v ./e2e
 
 # Mixed load on loopback for LOADTEST_DURATION (tiles, items, look-ups and
 # search while features are created, replaced and deleted, with a change-stream
@@ -100,7 +100,7 @@ bench: data
 LOADTEST_DURATION ?= 60s
 loadtest: data
 	KZMAP_LOADTEST=1 LOADTEST_DURATION=$(LOADTEST_DURATION) BENCH_OUT=$(BENCH_OUT) \
-	  $(GO) test -count=1 -timeout 3h -run '^TestLoad$$' -v ./cmd/kzmap
+	  $(GO) test -count=1 -timeout 3h -run '^TestLoad$$' -v ./e2e
 
 clean:
 	rm -rf bin data/sources assets/node_modules

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -64,7 +64,7 @@ func artifactsDir(t *testing.T) string {
 	t.Helper()
 	d := os.Getenv("KZMAP_ARTIFACTS")
 	if d == "" {
-		d = filepath.Join("..", "..", "testdata-out", "browser")
+		d = filepath.Join("..", "testdata-out", "browser")
 	}
 	require.NoError(t, os.MkdirAll(d, 0o755))
 	abs, err := filepath.Abs(d)

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -211,7 +211,7 @@ func runWrk(t *testing.T, base string, paths []string) map[string]float64 {
 	if dur == "" {
 		dur = "10s"
 	}
-	script, err := filepath.Abs("../../../shared/bench/wrk-paths.lua")
+	script, err := filepath.Abs("../../shared/bench/wrk-paths.lua")
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()

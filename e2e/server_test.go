@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -38,7 +38,7 @@ func kzmapBinary(t testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(dir, "kzmap")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", binPath, "../cmd/kzmap").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -50,7 +50,7 @@ func kzmapBinary(t testing.TB) string {
 // repoData is the repository's data folder; make data fills data/sources.
 func repoData(t testing.TB) string {
 	t.Helper()
-	d, err := filepath.Abs("../../data")
+	d, err := filepath.Abs("../data")
 	require.NoError(t, err)
 	if _, err := os.Stat(filepath.Join(d, "sources", "kaz_admbnda_adm2_2018.shp")); err != nil {
 		t.Fatalf("boundary files missing in %s/sources: run `make data` first", d)
