@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -93,7 +94,8 @@ func name(r *rand.Rand) (latin, cyrillic string) {
 		latin += s[0]
 		cyrillic += s[1]
 	}
-	return string(latin[0]-'a'+'A') + latin[1:], cyrillic
+	c := []rune(cyrillic)
+	return strings.ToUpper(latin[:1]) + latin[1:], strings.ToUpper(string(c[0])) + string(c[1:])
 }
 
 // fixtureFeature is a GeoJSON feature of the fixture.
