@@ -2,10 +2,11 @@
 // districts and the workload files of ../shared/bench (points.csv,
 // bboxes.csv, tiles.txt in bench.Dirs' workload folder) where they are,
 // and otherwise the small synthetic fixture in testdata, so that the
-// benchmarks run in a bare clone. The fixture (gen_test.go makes it) is
-// 216 districts on a jittered grid over Kazakhstan's extent, sharing their
-// wiggly edges as real districts do, 8 of them with a city cut out as a
-// hole and given as a feature of its own; nothing in it comes from geokz.
+// benchmarks run in a bare clone. The fixture (gen_test.go makes it from
+// fixed seeds; nothing in it comes from geokz) has 216 features, as many as
+// geokz's districts: 208 districts on a jittered 16×13 grid over
+// Kazakhstan's extent, sharing their wiggly edges as real districts do, 8 of
+// them with a city cut out as a hole, and those 8 cities.
 // KZMAP_NO_SHARED=1 uses the fixture even where the shared files are.
 package benchdata
 
