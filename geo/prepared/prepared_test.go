@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"kzmap/geo/internal/benchdata"
 	"kzmap/geo/internal/geokz"
 )
 
@@ -268,7 +269,7 @@ func TestDistrictsAgainstPlanar(t *testing.T) {
 }
 
 func BenchmarkContainsPointDistricts(b *testing.B) {
-	fs := geokz.GeoJSON(b, "kaz_admbnda_adm2_2018")
+	fs := benchdata.Districts(b)
 	ps := make([]*Geometry, len(fs))
 	var all orb.Bound
 	for i, f := range fs {
@@ -297,7 +298,7 @@ func BenchmarkContainsPointDistricts(b *testing.B) {
 }
 
 func BenchmarkNew(b *testing.B) {
-	fs := geokz.GeoJSON(b, "kaz_admbnda_adm2_2018")
+	fs := benchdata.Districts(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, f := range fs {

@@ -3,8 +3,6 @@ package reader
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,7 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"kzmap/geo/internal/geokz"
+	"kzmap/geo/internal/benchdata"
 )
 
 func TestReadGeoJSON(t *testing.T) {
@@ -191,10 +189,7 @@ func TestReadGeoJSONReadError(t *testing.T) {
 // BenchmarkReadGeoJSONAdm2 reads GDAL's GeoJSON of the 2018 district layer,
 // for comparison with the shapefile reader.
 func BenchmarkReadGeoJSONAdm2(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(geokz.Dir(b), "geojson", "kaz_admbnda_adm2_2018.geojson"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := benchdata.DistrictsGeoJSON(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {

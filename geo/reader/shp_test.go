@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 	"golang.org/x/text/encoding/charmap"
 
+	"kzmap/geo/internal/benchdata"
 	"kzmap/geo/internal/geokz"
 )
 
@@ -503,9 +504,9 @@ func TestReadShapefileRealBroken(t *testing.T) {
 }
 
 // BenchmarkReadShapefileAdm2 reads the 2018 district layer (216 polygons,
-// about 1 MB of .shp).
+// about 1 MB of .shp), or where it is absent the 216 of benchdata's fixture.
 func BenchmarkReadShapefileAdm2(b *testing.B) {
-	path := filepath.Join(geokz.Dir(b), "shp", "kaz_admbnda_adm2_2018.shp")
+	path := benchShapefile(b)
 	st, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
@@ -518,4 +519,26 @@ func BenchmarkReadShapefileAdm2(b *testing.B) {
 			b.Fatalf("%d features, %v", len(fs), err)
 		}
 	}
+}
+
+// benchShapefile returns the geokz 2018 districts' .shp, or writes
+// benchdata's fixture districts as a shapefile where the shared data is
+// absent.
+func benchShapefile(b *testing.B) string {
+	if geokz.Present() {
+		return filepath.Join(geokz.Dir(b), "shp", "kaz_admbnda_adm2_2018.shp")
+	}
+	var shapes []testShape
+	var records [][]string
+	for _, f := range benchdata.Districts(b) {
+		var parts [][]orb.Point
+		for _, r := range f.Geometry.(orb.Polygon) {
+			parts = append(parts, reversed(r)) // ESRI: outer rings clockwise
+		}
+		shapes = append(shapes, testShape{shpPolygon, parts})
+		records = append(records, []string{f.ID, f.Properties["name_en"].(string)})
+	}
+	shp, shx := buildSHP(shpPolygon, shapes)
+	dbf := buildDBF(0, []testField{{"CODE", 'C', 8, 0}, {"NAME_EN", 'C', 40, 0}}, records)
+	return writeShapefile(b, b.TempDir(), "districts", shp, shx, dbf, []byte("UTF-8"))
 }

@@ -1,41 +1,27 @@
 package store
 
 import (
-	"math/rand/v2"
 	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
 
 	"kzmap/geo"
-	"kzmap/geo/internal/bench"
-	"kzmap/geo/internal/geokz"
+	"kzmap/geo/internal/benchdata"
 )
 
-// workloadPoints returns the 100,000 benchmark points, or as many seeded
-// random points in the districts' bound when the workload is absent.
-func workloadPoints(b *testing.B, s *Store) []orb.Point {
-	_, workload := bench.Dirs()
-	var pts []orb.Point
-	rows, _ := parseCSVFloats(filepath.Join(workload, "points.csv"))
-	for _, p := range rows {
-		pts = append(pts, orb.Point{p[0], p[1]})
+// importBench imports the benchmark districts: geokz's, or benchdata's
+// synthetic fixture where the shared data is absent.
+func importBench(b *testing.B, s *Store) {
+	if err := s.Import(districtsMeta, benchdata.Districts(b), true); err != nil {
+		b.Fatal(err)
 	}
-	if len(pts) > 0 {
-		return pts
-	}
-	c, _ := s.Collection("districts")
-	r := rand.New(rand.NewPCG(1, 1))
-	for i := 0; i < 100000; i++ {
-		pts = append(pts, orb.Point{c.Bound.Min[0] + r.Float64()*(c.Bound.Max[0]-c.Bound.Min[0]), c.Bound.Min[1] + r.Float64()*(c.Bound.Max[1]-c.Bound.Min[1])})
-	}
-	return pts
 }
 
 func BenchmarkLookupDistricts(b *testing.B) {
 	s := openMem(b)
-	importDistricts(b, s)
-	pts := workloadPoints(b, s)
+	importBench(b, s)
+	pts := benchdata.Points(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -51,8 +37,8 @@ func BenchmarkLookupDistricts(b *testing.B) {
 // the in-memory grid).
 func BenchmarkLookupDistrictsBuntDB(b *testing.B) {
 	s := openMem(b)
-	importDistricts(b, s)
-	pts := workloadPoints(b, s)
+	importBench(b, s)
+	pts := benchdata.Points(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -65,23 +51,8 @@ func BenchmarkLookupDistrictsBuntDB(b *testing.B) {
 
 func BenchmarkItemsBBox(b *testing.B) {
 	s := openMem(b)
-	importDistricts(b, s)
-	_, workload := bench.Dirs()
-	var boxes []orb.Bound
-	rows, _ := parseCSVFloats(filepath.Join(workload, "bboxes.csv"))
-	for _, v := range rows {
-		boxes = append(boxes, orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}})
-	}
-	if len(boxes) == 0 {
-		c, _ := s.Collection("districts")
-		r := rand.New(rand.NewPCG(2, 2))
-		for i := 0; i < 1000; i++ {
-			x := c.Bound.Min[0] + r.Float64()*(c.Bound.Max[0]-c.Bound.Min[0])
-			y := c.Bound.Min[1] + r.Float64()*(c.Bound.Max[1]-c.Bound.Min[1])
-			w, h := 0.1+4.9*r.Float64(), 0.1+4.9*r.Float64()
-			boxes = append(boxes, orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + h}})
-		}
-	}
+	importBench(b, s)
+	boxes := benchdata.Boxes(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	n := 0
@@ -97,7 +68,7 @@ func BenchmarkItemsBBox(b *testing.B) {
 }
 
 func BenchmarkImportDistricts(b *testing.B) {
-	fs := geokz.Districts(b)
+	fs := benchdata.Districts(b)
 	s := openMem(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -113,7 +84,7 @@ func BenchmarkOpenDistricts(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	importDistricts(b, s)
+	importBench(b, s)
 	s.Close()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

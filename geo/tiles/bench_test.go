@@ -1,7 +1,6 @@
 package tiles
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
@@ -16,38 +15,19 @@ import (
 
 	"kzmap/geo"
 	"kzmap/geo/internal/bench"
+	"kzmap/geo/internal/benchdata"
 	"kzmap/geo/tiles/internal/tiletest"
 )
 
-// workload reads the 715 tiles of the shared benchmark workload.
-func workload(tb testing.TB) []maptile.Tile {
-	tb.Helper()
-	_, wl := bench.Dirs()
-	f, err := os.Open(filepath.Join(wl, "tiles.txt"))
-	if err != nil {
-		tb.Skipf("no tile workload (run /work/shared/bench/gen.py): %v", err)
-	}
-	defer f.Close()
-	var out []maptile.Tile
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var z, x, y uint32
-		if _, err := fmt.Sscanf(sc.Text(), "%d/%d/%d", &z, &x, &y); err != nil {
-			tb.Fatalf("tiles.txt: %q: %v", sc.Text(), err)
-		}
-		out = append(out, maptile.New(x, y, maptile.Zoom(z)))
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return out
-}
+// workload is the 715 tiles of the shared benchmark workload, or the
+// 732 of benchdata's fixture where it is absent.
+func workload(tb testing.TB) []maptile.Tile { return benchdata.Tiles(tb) }
 
 // BenchmarkWorkload makes the 715 district tiles of the shared workload,
 // one op being all of them, without any tile cache. PostGIS takes about
 // 0.3 s for the same (its summary.txt, mvt.total_s.adm2).
 func BenchmarkWorkload(b *testing.B) {
-	src := tiletest.Districts(b)
+	src := tiletest.BenchDistricts(b)
 	tiles := workload(b)
 	layers := []string{"districts"}
 	// The first pass includes projecting every district once.
@@ -81,7 +61,7 @@ func BenchmarkWorkload(b *testing.B) {
 // BenchmarkWorkloadSource is the share of BenchmarkWorkload spent in the
 // test source's scan (a store answers from its index instead).
 func BenchmarkWorkloadSource(b *testing.B) {
-	src := tiletest.Districts(b)
+	src := tiletest.BenchDistricts(b)
 	tiles := workload(b)
 	for b.Loop() {
 		for _, t := range tiles {

@@ -2,9 +2,11 @@
 // data: ../shared beside the repository, or $KZMAP_SHARED. Tests that need
 // them skip where they are absent, except in CI (CI set), where a missing
 // file fails the test: there the checks against GDAL's conversion must run.
+// KZMAP_NO_SHARED=1 makes them absent (see Hidden).
 package geokz
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,11 +20,35 @@ import (
 // geojson/).
 func Dir(tb testing.TB) string {
 	tb.Helper()
+	dir, err := locate()
+	if err != nil {
+		absent(tb, "shared data absent (set KZMAP_SHARED): %v", err)
+	}
+	return dir
+}
+
+// Present reports whether the geokz folder is there, for tests that fall
+// back to other data rather than skip.
+func Present() bool {
+	_, err := locate()
+	return err == nil
+}
+
+// Hidden reports whether KZMAP_NO_SHARED is set: tests then behave as if
+// the shared data were absent, to try what a bare clone does.
+func Hidden() bool { return os.Getenv("KZMAP_NO_SHARED") != "" }
+
+// locate finds the geokz folder: $KZMAP_SHARED/data/geokz, or ../shared
+// beside the directory holding go.mod.
+func locate() (string, error) {
+	if Hidden() {
+		return "", errors.New("KZMAP_NO_SHARED is set")
+	}
 	shared := os.Getenv("KZMAP_SHARED")
 	if shared == "" {
 		wd, err := os.Getwd()
 		if err != nil {
-			tb.Fatal(err)
+			return "", err
 		}
 		for d := wd; ; d = filepath.Dir(d) {
 			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
@@ -30,15 +56,15 @@ func Dir(tb testing.TB) string {
 				break
 			}
 			if filepath.Dir(d) == d {
-				tb.Fatal("geokz: no go.mod above the test directory")
+				return "", errors.New("no go.mod above the test directory")
 			}
 		}
 	}
 	dir := filepath.Join(shared, "data", "geokz")
 	if _, err := os.Stat(dir); err != nil {
-		absent(tb, "shared data absent (set KZMAP_SHARED): %v", err)
+		return "", err
 	}
-	return dir
+	return dir, nil
 }
 
 // ReadGeoJSON returns the bytes of geojson/NAME.geojson, GDAL's conversion

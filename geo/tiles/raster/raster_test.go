@@ -198,7 +198,7 @@ func TestDistricts(t *testing.T) {
 }
 
 func BenchmarkPNG(b *testing.B) {
-	src := tiletest.Districts(b)
+	src := tiletest.BenchDistricts(b)
 	tile := maptile.At(orb.Point{66, 48}, 5)
 	for b.Loop() {
 		if _, err := PNG(src, []string{"districts"}, tile, 1); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"kzmap/geo"
+	"kzmap/geo/internal/benchdata"
 	"kzmap/geo/internal/geokz"
 )
 
@@ -182,5 +183,14 @@ func segmentMeets(p, q orb.Point, b orb.Bound) bool {
 func Districts(t testing.TB) *Source {
 	return &Source{Collections: map[string][]*geo.Feature{
 		"districts": geokz.Districts(t),
+	}}
+}
+
+// BenchDistricts returns a Source with the benchmark districts as
+// "districts": geokz's, or benchdata's synthetic fixture where the shared
+// data is absent.
+func BenchDistricts(tb testing.TB) *Source {
+	return &Source{Collections: map[string][]*geo.Feature{
+		"districts": benchdata.Districts(tb),
 	}}
 }
