@@ -6,13 +6,12 @@ import (
 
 // Bounds returns boxes that every feature matching e meets, so that a
 // store can first select candidates with its spatial index and then
-// evaluate the filter on them: S_INTERSECTS, S_WITHIN, S_EQUALS,
-// S_TOUCHES, S_CROSSES, S_OVERLAPS of the feature's geometry with a
-// literal, in either order, give the
-// literal's bound; AND keeps the boxes every argument allows, OR the
-// union when every argument has boxes. ok is false when e implies no
-// bound (for example S_DISJOINT, NOT, or a plain property test). A
-// BBOX crossing the antimeridian gives two boxes.
+// evaluate the filter on them. Every S_ function but S_DISJOINT of the
+// feature's geometry and a literal, in either order, gives the literal's
+// bound; AND keeps the boxes every argument allows (none at all when they
+// are disjoint: no feature matches); OR the union when every argument has
+// boxes. ok is false when e implies no bound (S_DISJOINT, NOT, a plain
+// property test). A BBOX crossing the antimeridian gives two boxes.
 func Bounds(e Expr) (boxes []orb.Bound, ok bool) {
 	o, isOp := e.(*Op)
 	if !isOp {
