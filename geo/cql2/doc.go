@@ -11,7 +11,7 @@
 // escapes); [NOT] BETWEEN; [NOT] IN (list); CASEI and ACCENTI; arithmetic
 // + - * / % div ^ (^ binds tightest and is right-associative; division by
 // zero is unknown); property names plain or "double-quoted"; string
-// literals with '' for a quote; numbers; TRUE and FALSE; DATE, TIMESTAMP
+// literals with a doubled quote for a quote; numbers; TRUE and FALSE; DATE, TIMESTAMP
 // and INTERVAL (with '..' for an open end); WKT literals (POINT,
 // LINESTRING, POLYGON, the MULTI forms, GEOMETRYCOLLECTION, a Z dropped)
 // and BBOX (4 or 6 numbers; west > east crosses the antimeridian); the

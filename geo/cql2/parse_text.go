@@ -447,7 +447,7 @@ func (p *textParser) primary() (Expr, error) {
 		if !ok {
 			return nil, errAt(args[0].Where(), "%s takes a string literal", upper)
 		}
-		return parseInstant(l, s.Value, upper)
+		return parseInstant(s.Loc, s.Value, upper)
 	case "INTERVAL":
 		if len(args) != 2 {
 			return nil, errAt(argsAt, "INTERVAL takes two arguments")

@@ -112,12 +112,13 @@ func (p *textParser) each(item func() error) error {
 func (p *textParser) polygon() (orb.Polygon, error) {
 	var pg orb.Polygon
 	err := p.each(func() error {
+		at := p.loc()
 		ls, err := p.coords()
 		if err != nil {
 			return err
 		}
 		if len(ls) < 4 || ls[0] != ls[len(ls)-1] {
-			return p.errf("a polygon ring needs at least 4 positions, the last equal to the first")
+			return errAt(at, "a polygon ring needs at least 4 positions, the last equal to the first")
 		}
 		pg = append(pg, orb.Ring(ls))
 		return nil
