@@ -36,6 +36,9 @@ func ParseJSON(b []byte) (Expr, error) {
 	if d.More() {
 		return nil, &SyntaxError{Pos: int(d.InputOffset()), Msg: "malformed JSON: data after the filter"}
 	}
+	if _, isArray := v.([]any); isArray {
+		return nil, jerr("/", "a filter is an object or a boolean, not an array")
+	}
 	return jsonExpr(v, "/", 0)
 }
 
@@ -101,6 +104,9 @@ func jsonExpr(v any, path string, depth int) (Expr, error) {
 	case []any:
 		a := &Array{Loc: l}
 		for i, it := range v {
+			if _, nested := it.([]any); nested {
+				return nil, jerr(child(path, i), "arrays do not nest")
+			}
 			e, err := jsonExpr(it, child(path, i), depth+1)
 			if err != nil {
 				return nil, err
@@ -134,8 +140,10 @@ func jsonObject(m map[string]any, path string, depth int) (Expr, error) {
 				return nil, jerr(child(path, "args"), "args must be an array")
 			}
 		}
-		if len(m) > 2 {
-			return nil, jerr(path, "an operation has only op and args")
+		for k := range m {
+			if k != "op" && k != "args" {
+				return nil, jerr(child(path, k), "an operation has only op and args")
+			}
 		}
 		args := make([]Expr, 0, len(raw))
 		for i, it := range raw {
@@ -221,6 +229,11 @@ func jsonObject(m map[string]any, path string, depth int) (Expr, error) {
 // jsonOp maps a cql2-json operation to the tree ParseText builds.
 func jsonOp(l Loc, name string, args []Expr) (Expr, error) {
 	lower := strings.ToLower(name)
+	for i, a := range args {
+		if _, isArray := a.(*Array); isArray && !(lower == "in" && i == 1) && !(strings.HasPrefix(lower, "a_") && isStd(lower)) {
+			return nil, jerr(a.Where().Path, "an array is only the list of in or an argument of an array function")
+		}
+	}
 	want := func(n int) error {
 		if len(args) != n {
 			return jerr(l.Path, "%s takes %d argument(s), got %d", name, n, len(args))
@@ -258,6 +271,9 @@ func jsonOp(l Loc, name string, args []Expr) (Expr, error) {
 		}
 	default:
 		if _, std := funcArity[lower]; !std {
+			if !plainIdent(name) || reservedFunc(name) {
+				return nil, jerr(child(l.Path, "op"), "unknown operator %s", clip(strconvQuote(name)))
+			}
 			return &Op{Loc: l, Name: name, Args: args}, nil
 		}
 	}
@@ -278,6 +294,9 @@ func geoJSON(m map[string]any, path string, depth int) (orb.Geometry, error) {
 		if !ok {
 			return nil, jerr(child(path, "geometries"), "geometries must be an array")
 		}
+		if len(gs) == 0 {
+			return nil, jerr(child(path, "geometries"), "empty geometries are not supported")
+		}
 		var c orb.Collection
 		for i, it := range gs {
 			gm, ok := it.(map[string]any)
@@ -294,11 +313,17 @@ func geoJSON(m map[string]any, path string, depth int) (orb.Geometry, error) {
 	}
 	cp := child(path, "coordinates")
 	c := m["coordinates"]
+	if a, ok := c.([]any); ok && len(a) == 0 {
+		return nil, jerr(cp, "empty geometries are not supported")
+	}
 	switch typ {
 	case "Point":
 		return jPoint(c, cp)
 	case "MultiPoint", "LineString":
 		pts, err := jPoints(c, cp)
+		if err == nil && typ == "LineString" && len(pts) < 2 {
+			return nil, jerr(cp, "a line string needs at least 2 positions")
+		}
 		if typ == "MultiPoint" {
 			return orb.MultiPoint(pts), err
 		}
@@ -315,6 +340,9 @@ func geoJSON(m map[string]any, path string, depth int) (orb.Geometry, error) {
 			pts, err := jPoints(it, child(cp, i))
 			if err != nil {
 				return nil, err
+			}
+			if len(pts) < 2 {
+				return nil, jerr(child(cp, i), "a line string needs at least 2 positions")
 			}
 			ml = append(ml, pts)
 		}
@@ -335,6 +363,16 @@ func geoJSON(m map[string]any, path string, depth int) (orb.Geometry, error) {
 		return mp, nil
 	}
 	return nil, jerr(child(path, "type"), "unknown geometry type %s", clip(strconvQuote(typ)))
+}
+
+// reservedFunc: names that cql2-text reads as literals, not functions.
+func reservedFunc(name string) bool {
+	switch strings.ToUpper(name) {
+	case "DATE", "TIMESTAMP", "INTERVAL", "BBOX", "POINT", "LINESTRING", "POLYGON",
+		"MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION":
+		return true
+	}
+	return false
 }
 
 func strconvQuote(s string) string { return strconv.Quote(s) }
@@ -377,8 +415,8 @@ func jPoints(v any, path string) ([]orb.Point, error) {
 
 func jPolygon(v any, path string) (orb.Polygon, error) {
 	a, ok := v.([]any)
-	if !ok {
-		return nil, jerr(path, "expected an array of rings")
+	if !ok || len(a) == 0 {
+		return nil, jerr(path, "expected a non-empty array of rings")
 	}
 	var pg orb.Polygon
 	for i, it := range a {

@@ -468,7 +468,7 @@ func makeOp(l Loc, name string, args []Expr) (Expr, error) {
 	if n, ok := funcArity[name]; ok && (len(args) < n[0] || len(args) > n[1]) {
 		return nil, errAt(l, "%s takes %d argument(s), got %d", strings.ToUpper(name), n[0], len(args))
 	}
-	if strings.HasPrefix(name, "a_") {
+	if strings.HasPrefix(name, "a_") && isStd(name) {
 		for i, a := range args {
 			if _, ok := a.(*Array); !ok && a != nil {
 				if _, prop := a.(*Property); !prop {

@@ -34,7 +34,11 @@ func (p *textParser) wkt() (orb.Geometry, error) {
 		}
 		return pt, p.expect(")")
 	case "LINESTRING":
+		at := p.loc()
 		ls, err := p.coords()
+		if err == nil && len(ls) < 2 {
+			return nil, errAt(at, "a line string needs at least 2 positions")
+		}
 		return orb.LineString(ls), err
 	case "POLYGON":
 		return p.polygon()
@@ -60,7 +64,11 @@ func (p *textParser) wkt() (orb.Geometry, error) {
 	case "MULTILINESTRING":
 		var ml orb.MultiLineString
 		err := p.each(func() error {
+			at := p.loc()
 			ls, err := p.coords()
+			if err == nil && len(ls) < 2 {
+				return errAt(at, "a line string needs at least 2 positions")
+			}
 			ml = append(ml, ls)
 			return err
 		})
