@@ -157,7 +157,17 @@ func typeOf(e Expr, q Queryables) (class, error) {
 	return cNull, errAt(e.Where(), "unexpected expression")
 }
 
+// operators are the names besides the standard functions that Op takes.
+var operators = map[string]bool{
+	"and": true, "or": true, "not": true, "isnull": true, "=": true, "<>": true, "<": true,
+	">": true, "<=": true, ">=": true, "between": true, "like": true, "in": true, "+": true,
+	"-": true, "*": true, "/": true, "%": true, "div": true, "^": true,
+}
+
 func opType(o *Op, q Queryables) (class, error) {
+	if !operators[o.Name] && !isStd(o.Name) {
+		return cNull, errAt(o.Loc, "unknown function %s", o.Name)
+	}
 	if strings.HasPrefix(o.Name, "a_") {
 		return cNull, errAt(o.Loc, "array function %s is not supported", strings.ToUpper(o.Name))
 	}
