@@ -69,7 +69,7 @@ var exampleQ = Queryables{
 	"floors": TypeInteger, "taxes": TypeNumber, "value": TypeNumber, "foo": TypeNumber,
 	"bar": TypeNumber, "x": TypeNumber,
 	"swimming_pool": TypeBoolean,
-	"updated": TypeTimestamp, "event_time": TypeTimestamp, "touchdown": TypeTimestamp,
+	"updated":       TypeTimestamp, "event_time": TypeTimestamp, "touchdown": TypeTimestamp,
 	"liftOff": TypeTimestamp, "built": TypeDate, "starts_at": TypeTimestamp, "ends_at": TypeTimestamp,
 	"updated_at": TypeTimestamp,
 }
