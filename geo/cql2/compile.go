@@ -12,7 +12,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kzmap/geo"
-	"kzmap/geo/prepared"
 )
 
 // Filter is a compiled filter: built once, evaluated per feature without
@@ -557,6 +556,3 @@ func stripAccents(s string) string {
 	}
 	return norm.NFC.String(b.String())
 }
-
-// prepare caches the prepared form of a geometry literal.
-func prepare(g orb.Geometry) *prepared.Geometry { return prepared.New(g) }

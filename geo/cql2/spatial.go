@@ -2,6 +2,7 @@ package cql2
 
 import (
 	"math"
+	"sort"
 
 	"github.com/paulmach/orb"
 
@@ -16,20 +17,60 @@ type shape struct {
 	polys []orb.Polygon
 	bound orb.Bound
 	empty bool
+	// prep answers "is p in the closed geometry" in about O(√n).
+	prep *prepared.Geometry
+	// segs holds every edge sorted by its smallest x; maxW is the widest
+	// edge, so the edges near x0..x1 start at x0-maxW.
+	segs []segment
+	maxW float64
 }
 
+// shapeOf takes g apart and indexes it; the result is read-only.
 func shapeOf(g orb.Geometry) *shape {
 	s := &shape{}
 	s.add(g)
 	s.empty = len(s.pts) == 0 && len(s.lines) == 0 && len(s.polys) == 0
-	if !s.empty {
-		s.bound = g.Bound()
-		if b, ok := g.(orb.Bound); ok {
-			s.bound = b
-		}
+	if s.empty {
+		return s
 	}
+	s.bound = g.Bound()
+	if b, ok := g.(orb.Bound); ok {
+		s.bound = b
+	}
+	s.prep = prepared.New(g)
+	s.eachSegment(func(t segment) bool {
+		s.segs = append(s.segs, t)
+		s.maxW = math.Max(s.maxW, math.Abs(t.b[0]-t.a[0]))
+		return false
+	})
+	sort.Slice(s.segs, func(i, j int) bool { return minX(s.segs[i]) < minX(s.segs[j]) })
 	return s
 }
+
+func minX(t segment) float64 { return math.Min(t.a[0], t.b[0]) }
+
+// near calls fn for the edges of s whose bounds meet t's, until fn is true.
+func (s *shape) near(t segment, fn func(segment) bool) bool {
+	x0, x1 := minX(t), math.Max(t.a[0], t.b[0])
+	y0, y1 := math.Min(t.a[1], t.b[1]), math.Max(t.a[1], t.b[1])
+	i := sort.Search(len(s.segs), func(i int) bool { return minX(s.segs[i]) >= x0-s.maxW })
+	for ; i < len(s.segs); i++ {
+		u := s.segs[i]
+		if minX(u) > x1 {
+			break
+		}
+		if math.Max(u.a[0], u.b[0]) < x0 || math.Max(u.a[1], u.b[1]) < y0 || math.Min(u.a[1], u.b[1]) > y1 {
+			continue
+		}
+		if fn(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// covered reports whether p lies in the closed geometry.
+func (s *shape) covered(p orb.Point) bool { return !s.empty && s.prep.ContainsPoint(p) }
 
 func (s *shape) add(g orb.Geometry) {
 	switch g := g.(type) {
@@ -88,40 +129,41 @@ const (
 )
 
 // locate returns where p lies: in a polygon's interior or on its rings, on
-// a line (its interior, or an end of an open line), or on a point.
+// a line (its interior, or an end of an open line), or on a point. A point
+// on one polygon's ring inside another polygon of the same multipolygon
+// counts as on the boundary.
 func (s *shape) locate(p orb.Point) int {
-	if s.empty || !s.bound.Contains(p) {
+	if !s.covered(p) {
 		return exterior
-	}
-	best := exterior
-	for _, pg := range s.polys {
-		switch inPolygon(p, pg) {
-		case interior:
-			return interior
-		case boundary:
-			best = boundary
-		}
-	}
-	for _, l := range s.lines {
-		for i := 0; i+1 < len(l); i++ {
-			if onSegment(l[i], l[i+1], p) {
-				closed := l[0] == l[len(l)-1]
-				if !closed && (p == l[0] || p == l[len(l)-1]) {
-					if best == exterior {
-						best = boundary
-					}
-				} else {
-					return interior
-				}
-			}
-		}
 	}
 	for _, q := range s.pts {
 		if q == p {
 			return interior
 		}
 	}
-	return best
+	onRing, onEnd, onLine := false, false, false
+	s.near(segment{a: p, b: p}, func(t segment) bool {
+		if !onSegment(t.a, t.b, p) {
+			return false
+		}
+		switch {
+		case !t.line:
+			onRing = true
+		case t.aEnd && p == t.a || t.bEnd && p == t.b:
+			onEnd = true
+		default:
+			onLine = true
+			return true
+		}
+		return false
+	})
+	switch {
+	case onLine:
+		return interior
+	case onRing || onEnd:
+		return boundary
+	}
+	return interior // covered by a polygon, off its rings
 }
 
 // inPolygon is the crossing-number test over all rings (holes by parity),
@@ -205,12 +247,16 @@ func collinearOverlap(a, b, c, d orb.Point) bool {
 type segment struct {
 	a, b orb.Point
 	line bool
+	// aEnd, bEnd: a (b) is the first (last) point of an open line, on
+	// its boundary.
+	aEnd, bEnd bool
 }
 
 func (s *shape) eachSegment(fn func(segment) bool) bool {
 	for _, l := range s.lines {
+		open := l[0] != l[len(l)-1]
 		for i := 0; i+1 < len(l); i++ {
-			if fn(segment{l[i], l[i+1], true}) {
+			if fn(segment{l[i], l[i+1], true, open && i == 0, open && i+2 == len(l)}) {
 				return true
 			}
 		}
@@ -218,12 +264,12 @@ func (s *shape) eachSegment(fn func(segment) bool) bool {
 	for _, pg := range s.polys {
 		for _, r := range pg {
 			for i := 0; i+1 < len(r); i++ {
-				if fn(segment{r[i], r[i+1], false}) {
+				if fn(segment{a: r[i], b: r[i+1]}) {
 					return true
 				}
 			}
 			if n := len(r); n > 1 && r[0] != r[n-1] {
-				if fn(segment{r[n-1], r[0], false}) {
+				if fn(segment{a: r[n-1], b: r[0]}) {
 					return true
 				}
 			}
@@ -263,12 +309,11 @@ func intersects(a, b *shape) bool {
 	if a.empty || b.empty || !a.bound.Intersects(b.bound) {
 		return false
 	}
-	if a.eachVertex(func(p orb.Point) bool { return b.locate(p) != exterior }) ||
-		b.eachVertex(func(p orb.Point) bool { return a.locate(p) != exterior }) {
+	if a.eachVertex(b.covered) || b.eachVertex(a.covered) {
 		return true
 	}
 	return a.eachSegment(func(s segment) bool {
-		return b.eachSegment(func(t segment) bool { return segMeet(s.a, s.b, t.a, t.b) })
+		return b.near(s, func(t segment) bool { return segMeet(s.a, s.b, t.a, t.b) })
 	})
 }
 
@@ -279,14 +324,14 @@ func covers(a, b *shape) bool {
 	if a.empty || b.empty || !a.bound.Contains(b.bound.Min) || !a.bound.Contains(b.bound.Max) {
 		return false
 	}
-	if b.eachVertex(func(p orb.Point) bool { return a.locate(p) == exterior }) {
+	if b.eachVertex(func(p orb.Point) bool { return !a.covered(p) }) {
 		return false
 	}
 	if b.eachSegment(func(s segment) bool {
-		if a.locate(mid(s)) == exterior {
+		if !a.covered(mid(s)) {
 			return true
 		}
-		return a.eachSegment(func(t segment) bool { return !t.line && properCross(s.a, s.b, t.a, t.b) })
+		return a.near(s, func(t segment) bool { return !t.line && properCross(s.a, s.b, t.a, t.b) })
 	}) {
 		return false
 	}
@@ -311,7 +356,7 @@ func interiorsMeet(a, b *shape) bool {
 	}
 	return oneWay(a, b) || oneWay(b, a) ||
 		a.eachSegment(func(s segment) bool {
-			return b.eachSegment(func(t segment) bool {
+			return b.near(s, func(t segment) bool {
 				return properCross(s.a, s.b, t.a, t.b) || s.line && t.line && collinearOverlap(s.a, s.b, t.a, t.b)
 			})
 		}) ||
@@ -344,7 +389,14 @@ func oneWay(a, b *shape) bool {
 	return false
 }
 
+// inAreal: p lies inside one of b's polygons, off their rings.
 func inAreal(b *shape, p orb.Point) bool {
+	if len(b.polys) == 0 || !b.covered(p) {
+		return false
+	}
+	if len(b.lines) == 0 && len(b.pts) == 0 {
+		return b.locate(p) == interior
+	}
 	for _, pg := range b.polys {
 		if inPolygon(p, pg) == interior {
 			return true
@@ -355,7 +407,7 @@ func inAreal(b *shape, p orb.Point) bool {
 
 func linesOverlap(a, b *shape) bool {
 	return a.eachSegment(func(s segment) bool {
-		return b.eachSegment(func(t segment) bool { return collinearOverlap(s.a, s.b, t.a, t.b) })
+		return b.near(s, func(t segment) bool { return collinearOverlap(s.a, s.b, t.a, t.b) })
 	})
 }
 
@@ -401,7 +453,7 @@ func (c *compiler) spatial(o *Op) boolFn {
 	name := o.Name
 	if lit, _, _, ok := literalAndGeometry(o); ok && (name == "s_intersects" || name == "s_disjoint") {
 		ls := shapeOf(splitBound(lit))
-		pg := prepared.New(splitBound(lit))
+		pg := ls.prep
 		box, isBox := lit.(orb.Bound)
 		isBox = isBox && box.Min[0] <= box.Max[0]
 		want := name == "s_intersects"
