@@ -1,10 +1,12 @@
 // Package cql2 parses, type-checks and evaluates OGC Common Query Language
 // filters (CQL2, OGC 21-065r2) on kzmap features, for OGC API – Features
 // Part 3. It knows nothing of HTTP: the handlers parse the filter
-// parameter with ParseText (cql2-text, and GDAL's "cql-text") or ParseJSON
-// (cql2-json), Compile it against the collection's queryables, and keep
+// parameter with Parse(filter-lang, filter) (cql2-text, GDAL's "cql-text"
+// read as cql2-text, or cql2-json; ParseText and ParseJSON directly),
+// Compile it against the collection's queryables (QueryablesOf), and keep
 // the features whose Match is true. Bounds gives the boxes a filter
-// implies, for a store's spatial index.
+// implies, for a store's spatial index; the rest is evaluated per feature
+// without allocating for point features and scalar properties.
 //
 // Supported: AND, OR, NOT (NOT binds tighter than AND, AND than OR);
 // = <> < > <= >=; IS [NOT] NULL; [NOT] LIKE with % and _ (a backslash
