@@ -23,6 +23,16 @@ type shape struct {
 	// edge, so the edges near x0..x1 start at x0-maxW.
 	segs []segment
 	maxW float64
+	// sorted holds pts in (x, y) order.
+	sorted []orb.Point
+}
+
+func less(a, b orb.Point) bool { return a[0] < b[0] || a[0] == b[0] && a[1] < b[1] }
+
+// hasPoint reports whether p is one of the isolated points.
+func (s *shape) hasPoint(p orb.Point) bool {
+	i := sort.Search(len(s.sorted), func(i int) bool { return !less(s.sorted[i], p) })
+	return i < len(s.sorted) && s.sorted[i] == p
 }
 
 // shapeOf takes g apart and indexes it; the result is read-only.
@@ -37,7 +47,17 @@ func shapeOf(g orb.Geometry) *shape {
 	if b, ok := g.(orb.Bound); ok {
 		s.bound = b
 	}
-	s.prep = prepared.New(g)
+	// Points are looked up in sorted order; prepared takes the rest.
+	var rest orb.Collection
+	for _, l := range s.lines {
+		rest = append(rest, l)
+	}
+	for _, pg := range s.polys {
+		rest = append(rest, pg)
+	}
+	s.prep = prepared.New(rest)
+	s.sorted = append([]orb.Point(nil), s.pts...)
+	sort.Slice(s.sorted, func(i, j int) bool { return less(s.sorted[i], s.sorted[j]) })
 	s.eachSegment(func(t segment) bool {
 		s.segs = append(s.segs, t)
 		s.maxW = math.Max(s.maxW, math.Abs(t.b[0]-t.a[0]))
@@ -70,7 +90,9 @@ func (s *shape) near(t segment, fn func(segment) bool) bool {
 }
 
 // covered reports whether p lies in the closed geometry.
-func (s *shape) covered(p orb.Point) bool { return !s.empty && s.prep.ContainsPoint(p) }
+func (s *shape) covered(p orb.Point) bool {
+	return !s.empty && (s.hasPoint(p) || s.prep.ContainsPoint(p))
+}
 
 func (s *shape) add(g orb.Geometry) {
 	switch g := g.(type) {
@@ -136,10 +158,8 @@ func (s *shape) locate(p orb.Point) int {
 	if !s.covered(p) {
 		return exterior
 	}
-	for _, q := range s.pts {
-		if q == p {
-			return interior
-		}
+	if s.hasPoint(p) {
+		return interior
 	}
 	onRing, onEnd, onLine := false, false, false
 	s.near(segment{a: p, b: p}, func(t segment) bool {
@@ -453,7 +473,6 @@ func (c *compiler) spatial(o *Op) boolFn {
 	name := o.Name
 	if lit, _, _, ok := literalAndGeometry(o); ok && (name == "s_intersects" || name == "s_disjoint") {
 		ls := shapeOf(splitBound(lit))
-		pg := ls.prep
 		box, isBox := lit.(orb.Bound)
 		isBox = isBox && box.Min[0] <= box.Max[0]
 		want := name == "s_intersects"
@@ -467,7 +486,7 @@ func (c *compiler) spatial(o *Op) boolFn {
 				if isBox {
 					hit = g[0] >= box.Min[0] && g[0] <= box.Max[0] && g[1] >= box.Min[1] && g[1] <= box.Max[1]
 				} else {
-					hit = pg.ContainsPoint(g)
+					hit = ls.covered(g)
 				}
 			default:
 				if !g.Bound().Intersects(ls.bound) {
