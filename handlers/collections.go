@@ -152,7 +152,8 @@ func (s *server) collection(c echo.Context) error {
 	if f == formatHTML {
 		doc.Links[0], doc.Links[1] = doc.Links[1], doc.Links[0]
 		doc.Links[0].Rel, doc.Links[1].Rel = "self", "alternate"
-		return s.renderHTML(c, "collection", titleOf(col), collectionPage(base(c), doc), crumbsTo(base(c), col)[:1]...)
+		crumbs := append(crumbsTo(base(c), col)[:1], cell{Text: titleOf(col)})
+		return s.renderHTML(c, "collection", titleOf(col), collectionPage(base(c), doc), crumbs...)
 	}
 	return writeJSON(c, ContentTypeJSON, doc)
 }

@@ -331,7 +331,7 @@ func collectionPage(b string, doc CollectionDoc) collectionView {
 			if s == nil {
 				return ".."
 			}
-			return strings.TrimSuffix(*s, "T00:00:00Z")
+			return strings.TrimSuffix(strings.TrimSuffix(*s, "T00:00:00Z"), "T23:59:59Z")
 		}
 		v.TimeText = end(t.Interval[0][0]) + " – " + end(t.Interval[0][1])
 	}
@@ -340,6 +340,10 @@ func collectionPage(b string, doc CollectionDoc) collectionView {
 		case "self", "alternate", "parent":
 		default:
 			v.DataLinks = append(v.DataLinks, l)
+		}
+		if l.Rel == "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector" {
+			v.DataLinks = append(v.DataLinks, Link{Href: l.Href + "/" + WebMercatorQuad, Type: ContentTypeJSON,
+				Title: "OGC API – Tiles tileset (" + WebMercatorQuad + ")"})
 		}
 	}
 	return v
