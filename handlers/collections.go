@@ -133,7 +133,7 @@ func (s *server) collections(c echo.Context) error {
 		for _, d := range doc.Collections {
 			v.Collections = append(v.Collections, collectionPage(b, d))
 		}
-		return s.renderHTML(c, "collections", "Collections", v, cell{Text: "Collections"})
+		return s.renderHTML(c, "collections", "Collections", v)
 	}
 	return writeJSON(c, ContentTypeJSON, doc)
 }

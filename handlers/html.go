@@ -135,6 +135,9 @@ func itemsPage(b string, col geo.Collection, feats []*geo.Feature, matched, offs
 	if cols == nil {
 		cols = propNames(feats)
 	}
+	if keep == nil {
+		cols = nameFirst(cols)
+	}
 	v := itemsView{
 		Title:    titleOf(col),
 		Matched:  matched,
@@ -220,6 +223,18 @@ func featureTitle(f *geo.Feature) string {
 		return t
 	}
 	return f.ID
+}
+
+// nameFirst moves the column that names a feature for people (name_en, or
+// title) to the front, next to the id.
+func nameFirst(cols []string) []string {
+	for _, name := range []string{"name_en", "title"} {
+		if i := slices.Index(cols, name); i > 0 {
+			out := append([]string{name}, cols[:i]...)
+			return append(out, cols[i+1:]...)
+		}
+	}
+	return cols
 }
 
 // propNames is the sorted union of the features' property names.

@@ -46,7 +46,7 @@ function draw(container) {
   }
   if (extent) {
     const r = L.rectangle(extent, { color: ACCENT, weight: 2, fillOpacity: 0.08, interactive: false }).addTo(map);
-    bounds = r.getBounds();
+    bounds = r.getBounds().pad(0.15);
   }
   if (bounds && bounds.isValid()) {
     map.fitBounds(bounds, { padding: [16, 16], maxZoom: 11, animate: false });

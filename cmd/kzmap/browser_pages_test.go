@@ -52,7 +52,7 @@ func TestBrowserPages(t *testing.T) {
 	for _, c := range cols.Collections {
 		pages = append(pages,
 			page{"collection-" + c.ID, srv.URL + "/collections/" + c.ID + "?f=html", "collection", c.ID == "events"},
-			page{"items-" + c.ID, srv.URL + "/collections/" + c.ID + "/items?f=html", "items", c.ID == "districts"})
+			page{"items-" + c.ID, srv.URL + "/collections/" + c.ID + "/items?f=html", "items", c.ID == "districts" || c.ID == "events"})
 	}
 	pages = append(pages, page{"item", featureURL, "item", true})
 
@@ -83,10 +83,12 @@ func TestBrowserPages(t *testing.T) {
 					}
 					if p.shot {
 						screenshot(t, tab, dir, fmt.Sprintf("page-%s-%s.png", p.name, size.name))
-						if p.kind == "items" || p.kind == "item" {
-							// The table below the map, too.
-							cdRun(t, tab, "scroll", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.querySelector('.kz-tablewrap').offsetTop - 60)`), chromedp.Sleep(200*time.Millisecond))
-							screenshot(t, tab, dir, fmt.Sprintf("page-%s-%s-table.png", p.name, size.name))
+						// What is below the first screen, too: the table, or
+						// the lines to paste.
+						if below := map[string]string{"items": ".kz-tablewrap", "item": ".kz-tablewrap", "collection": ".kz-open"}[p.kind]; below != "" {
+							cdRun(t, tab, "scroll", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.querySelector('`+below+`').getBoundingClientRect().top + window.scrollY - 60)`),
+								chromedp.Sleep(200*time.Millisecond))
+							screenshot(t, tab, dir, fmt.Sprintf("page-%s-%s-below.png", p.name, size.name))
 						}
 					}
 					problems, _, _ := w.snapshot()
