@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
@@ -120,6 +122,44 @@ func TestBrowserPages(t *testing.T) {
 		rows := eval[[]string](t, tab, `[...document.querySelectorAll('tr[data-fid]')].map(r => r.dataset.fid)`)
 		require.Equal(t, want, rows, "the rows are the JSON answer's features")
 		checkDrawn(t, tab, "items")
+
+		// A bbox drawn on the map: around Almaty.
+		openPage(t, tab, srv.URL+"/collections/events/items?f=html&limit=100", "items")
+		cdRun(t, tab, "start drawing",
+			chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0); kzpage.map.setView([43.3, 76.9], 8, {animate: false}); document.getElementById('kz-draw').click()`),
+			waitFor(`document.getElementById('kz-draw').getAttribute('aria-pressed') === 'true'`, 5*time.Second),
+			chromedp.Sleep(500*time.Millisecond))
+		box := eval[struct{ X0, Y0, X1, Y1 float64 }](t, tab, `(() => {
+			const m = kzpage.map, r = m.getContainer().getBoundingClientRect();
+			const a = m.latLngToContainerPoint([43.6, 76.4]), b = m.latLngToContainerPoint([43.0, 77.4]);
+			return {X0: r.left + a.x, Y0: r.top + a.y, X1: r.left + b.x, Y1: r.top + b.y};
+		})()`)
+		cdRun(t, tab, "drag a box",
+			chromedp.MouseEvent(chromedp.MouseMoved, box.X0, box.Y0),
+			chromedp.MouseEvent(chromedp.MousePressed, box.X0, box.Y0, chromedp.ButtonType(input.MouseButtonLeft), chromedp.ClickCount(1)),
+			chromedp.MouseEvent(chromedp.MouseMoved, (box.X0+box.X1)/2, (box.Y0+box.Y1)/2, chromedp.ButtonType(input.MouseButtonLeft)),
+			chromedp.MouseEvent(chromedp.MouseMoved, box.X1, box.Y1, chromedp.ButtonType(input.MouseButtonLeft)),
+			chromedp.MouseEvent(chromedp.MouseReleased, box.X1, box.Y1, chromedp.ButtonType(input.MouseButtonLeft), chromedp.ClickCount(1)),
+			waitFor(`document.getElementById('kz-bbox').value !== ''`, 5*time.Second))
+		bbox := eval[string](t, tab, `document.getElementById('kz-bbox').value`)
+		require.Regexp(t, `^76\.\d{4},43\.\d{4},77\.\d{4},43\.\d{4}$`, bbox, "the drawn bbox")
+		cdRun(t, tab, "submit the bbox",
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#kz-filter button[type=submit]').click()`),
+			waitFor(`location.search.includes('bbox=')`, 10*time.Second))
+		openPage(t, tab, "", "items")
+		require.Equal(t, srv.URL+"/collections/events/items?f=html&bbox="+url.QueryEscape(bbox)+"&limit=100", eval[string](t, tab, `location.href`))
+		var inBox eventsFC
+		getJSON(t, srv.URL+"/collections/events/items?limit=100&bbox="+bbox, &inBox)
+		want = nil
+		for _, f := range inBox.Features {
+			want = append(want, f.ID)
+		}
+		require.NotEmpty(t, want, "events near Almaty")
+		require.Less(t, len(want), 28, "the box must select some events away")
+		rows = eval[[]string](t, tab, `[...document.querySelectorAll('tr[data-fid]')].map(r => r.dataset.fid)`)
+		require.Equal(t, want, rows, "the rows are the JSON answer's features")
+		checkDrawn(t, tab, "items")
+		screenshot(t, tab, dir, "page-items-events-bbox-desktop.png")
 
 		// Next page, from the pager, keeps the filter.
 		openPage(t, tab, srv.URL+"/collections/districts/items?f=html&limit=10", "items")
