@@ -48,6 +48,9 @@ function draw(container) {
     const r = L.rectangle(extent, { color: ACCENT, weight: 2, fillOpacity: 0.08, interactive: false }).addTo(map);
     bounds = r.getBounds().pad(0.15);
   }
+  // The bbox of the filter form, when set, is part of the view.
+  const filterBox = parseBbox(document.getElementById('kz-bbox')?.value);
+  if (filterBox) bounds = bounds && bounds.isValid() ? bounds.extend(filterBox) : L.latLngBounds(filterBox);
   if (bounds && bounds.isValid()) {
     map.fitBounds(bounds, { padding: [16, 16], maxZoom: 11, animate: false });
   } else {
