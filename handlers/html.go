@@ -170,8 +170,8 @@ func itemsPage(b string, col geo.Collection, feats []*geo.Feature, matched, offs
 }
 
 // mapFeatures is a FeatureCollection of the features' geometries, ids and
-// titles, simplified to what a page's map can show: a small fraction of the
-// page's extent.
+// titles, simplified to what a page's map can show (a 1500th of the
+// page's extent, under a pixel at the fitted view).
 func mapFeatures(feats []*geo.Feature) json.RawMessage {
 	var all orb.Bound
 	first := true
@@ -184,7 +184,7 @@ func mapFeatures(feats []*geo.Feature) json.RawMessage {
 			all = all.Union(f.Geometry.Bound())
 		}
 	}
-	tol := max(all.Max[0]-all.Min[0], all.Max[1]-all.Min[1]) / 4000
+	tol := max(all.Max[0]-all.Min[0], all.Max[1]-all.Min[1]) / 1500
 	type mapFeature struct {
 		Type       string            `json:"type"`
 		ID         string            `json:"id"`
@@ -198,12 +198,13 @@ func mapFeatures(feats []*geo.Feature) json.RawMessage {
 	for _, f := range feats {
 		mf := mapFeature{Type: "Feature", ID: f.ID, Properties: map[string]string{"title": featureTitle(f)}}
 		if g := f.Geometry; g != nil {
-			if tol > 0 {
-				if _, point := g.(orb.Point); !point {
-					g = simplify.DouglasPeucker(tol).Simplify(orb.Clone(g))
-				}
+			// A copy: the store's geometry is shared. Five decimals are
+			// about a metre.
+			g = orb.Clone(g)
+			if _, point := g.(orb.Point); !point && tol > 0 {
+				g = simplify.DouglasPeucker(tol).Simplify(g)
 			}
-			mf.Geometry = geojson.NewGeometry(g)
+			mf.Geometry = geojson.NewGeometry(orb.Round(g, 1e5))
 		}
 		out.Features = append(out.Features, mf)
 	}
