@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
@@ -238,7 +239,7 @@ func checkNoMarkdown(t *testing.T, ctx context.Context) {
 var pyLine = regexp.MustCompile(`Features\('([^']+)'\)\.collection_items\('([^']+)', limit=(\d+)\)`)
 
 // checkPasteable fetches what the collection page says to paste into QGIS,
-// GDAL and Python.
+// GDAL and Python, and runs the GDAL line when GDAL is installed.
 func checkPasteable(t *testing.T, ctx context.Context, base string) {
 	t.Helper()
 	lines := eval[map[string]string](t, ctx,
@@ -250,6 +251,13 @@ func checkPasteable(t *testing.T, ctx context.Context, base string) {
 	gdal, ok := strings.CutPrefix(lines["gdal"], "ogrinfo OAPIF:")
 	require.True(t, ok, "GDAL line %q", lines["gdal"])
 	urls = append(urls, gdal)
+	// GDAL itself, where it is installed, opens what the line names.
+	if ogrinfo, err := exec.LookPath("ogrinfo"); err == nil {
+		out, err := exec.Command(ogrinfo, "-ro", "-so", "OAPIF:"+gdal).CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		id := gdal[strings.LastIndex(gdal, "/")+1:]
+		require.Contains(t, string(out), ": "+id+" (", "ogrinfo opens the collection:\n%s", out)
+	}
 	m := pyLine.FindStringSubmatch(lines["python"])
 	require.NotNil(t, m, "Python line %q", lines["python"])
 	require.True(t, strings.HasPrefix(lines["python"], "from owslib.ogcapi.features import Features\n"))
