@@ -349,7 +349,15 @@ func collectionPage(b string, doc CollectionDoc) collectionView {
 			}
 			return strings.TrimSuffix(strings.TrimSuffix(*s, "T00:00:00Z"), "T23:59:59Z")
 		}
-		v.TimeText = end(t.Interval[0][0]) + " – " + end(t.Interval[0][1])
+		switch from, to := end(t.Interval[0][0]), end(t.Interval[0][1]); {
+		case from == ".." && to == "..":
+		case to == "..":
+			v.TimeText = "from " + from
+		case from == "..":
+			v.TimeText = "until " + to
+		default:
+			v.TimeText = from + " – " + to
+		}
 	}
 	for _, l := range doc.Links {
 		switch l.Rel {

@@ -142,3 +142,25 @@ func TestNameFirst(t *testing.T) {
 		})
 	}
 }
+
+func TestCollectionPageTime(t *testing.T) {
+	s := func(v string) *string { return &v }
+	tests := []struct {
+		name     string
+		interval [2]*string
+		want     string
+	}{
+		{"closed", [2]*string{s("2022-01-02T00:00:00Z"), s("2022-01-10T23:59:59Z")}, "2022-01-02 – 2022-01-10"},
+		{"open end", [2]*string{s("2022-06-08T00:00:00Z"), nil}, "from 2022-06-08"},
+		{"open start", [2]*string{nil, s("2022-06-07T12:00:00Z")}, "until 2022-06-07T12:00:00Z"},
+		{"open both", [2]*string{nil, nil}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := CollectionDoc{ID: "x", Extent: Extent{Temporal: &TemporalExtent{Interval: [][2]*string{tt.interval}}}}
+			if got := collectionPage("http://h", doc).TimeText; got != tt.want {
+				t.Errorf("TimeText = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
