@@ -40,7 +40,7 @@ func TestHTMLPages(t *testing.T) {
 			`href="http://example.com/collections/regions?f=html">About the collection`,
 		}, []string{"KZ03"}},
 		{"collection", "/collections/regions?f=html", []string{
-			`data-bbox="50.0000,40.0000,80.0000,50.0000"`,
+			`data-bbox="50.0000,40.0000,80.0000,50.0000" data-tiles="regions"`,
 			`<code data-kind="qgis">http://example.com/</code>`,
 			`<code data-kind="gdal">ogrinfo OAPIF:http://example.com/collections/regions</code>`,
 			"<code data-kind=\"python\">from owslib.ogcapi.features import Features\nFeatures(&#39;http://example.com&#39;).collection_items(&#39;regions&#39;, limit=10)</code>",

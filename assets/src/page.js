@@ -37,6 +37,12 @@ function draw(container) {
     maxZoom: MAX_ZOOM, opacity: 0.55, attribution: ATTR_GEOKZ, className: 'kz-bg',
   }).addTo(map);
 
+  // A collection's page shows the collection itself, from its raster tiles.
+  if (container.dataset.tiles) {
+    L.tileLayer(`/tiles/${encodeURIComponent(container.dataset.tiles)}/{z}/{x}/{y}.png`, {
+      maxZoom: MAX_ZOOM, className: 'kz-collection-tiles',
+    }).addTo(map);
+  }
   const extent = parseBbox(container.dataset.bbox);
   const data = document.getElementById('kz-features');
   let bounds = null;
@@ -45,7 +51,7 @@ function draw(container) {
     bounds = drawFeatures(map, fc);
   }
   if (extent) {
-    const r = L.rectangle(extent, { color: ACCENT, weight: 2, fillOpacity: 0.08, interactive: false }).addTo(map);
+    const r = L.rectangle(extent, { color: ACCENT, weight: 2, dashArray: '6 4', fill: false, interactive: false }).addTo(map);
     bounds = r.getBounds().pad(0.15);
   }
   // The bbox of the filter form, when set, is part of the view.
