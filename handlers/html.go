@@ -384,29 +384,36 @@ type collectionsView struct {
 }
 
 type searchView struct {
-	Title string
-	Table table
-	Links []Link
+	Title    string
+	Query    string
+	Action   string
+	Table    table
+	Features json.RawMessage // keyed "collection/id": ids repeat across collections
+	Links    []Link
 }
 
 func searchPage(b, text string, feats []*geo.Feature, links []Link) searchView {
 	v := searchView{
-		Title: "Search: " + text,
+		Title: "Search: " + text, Query: text, Action: b + "/search",
 		Table: table{Columns: []string{"collection", "id", "name", "score"}},
 		Links: links,
 	}
+	var onMap []*geo.Feature
 	for _, f := range feats {
 		col := f.String("collection")
 		name := f.String("name_en")
 		if name == "" {
 			name = f.String("title")
 		}
-		v.Table.Rows = append(v.Table.Rows, row{Cells: []cell{
+		key := col + "/" + f.ID
+		onMap = append(onMap, geo.NewFeature(key, f.Geometry, f.Properties))
+		v.Table.Rows = append(v.Table.Rows, row{ID: key, Cells: []cell{
 			{Text: col, Href: b + "/collections/" + pathEsc(col) + "?f=html"},
 			{Text: f.ID, Href: b + "/collections/" + pathEsc(col) + "/items/" + pathEsc(f.ID) + "?f=html"},
 			{Text: name},
 			{Text: showValue(f.Properties["score"])},
 		}})
 	}
+	v.Features = mapFeatures(onMap)
 	return v
 }

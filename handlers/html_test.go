@@ -48,6 +48,10 @@ func TestHTMLPages(t *testing.T) {
 			`href="http://example.com/collections/regions/tiles/WebMercatorQuad"`,
 			`<footer class="kz-foot"><p>hand-made test data</p>`,
 		}, nil},
+		{"search", "/search?q=Alpha&f=html", []string{
+			`<input id="kz-q" name="q" value="Alpha"`,
+			`<tr data-fid="regions/KZ01">`,
+		}, []string{"regions/KZ01"}},
 		{"collections", "/collections?f=html", []string{
 			`<a href="http://example.com/collections/regions?f=html">Regions</a>`,
 		}, nil},

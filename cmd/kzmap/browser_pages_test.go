@@ -57,7 +57,8 @@ func TestBrowserPages(t *testing.T) {
 			page{"collection-" + c.ID, srv.URL + "/collections/" + c.ID + "?f=html", "collection", c.ID == "events"},
 			page{"items-" + c.ID, srv.URL + "/collections/" + c.ID + "/items?f=html", "items", c.ID == "districts" || c.ID == "events"})
 	}
-	pages = append(pages, page{"item", featureURL, "item", true})
+	pages = append(pages, page{"item", featureURL, "item", true},
+		page{"search", srv.URL + "/search?q=Almaty&f=html", "items", true})
 
 	browser := startBrowser(t, chrome)
 	dir := artifactsDir(t)
