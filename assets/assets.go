@@ -51,6 +51,23 @@ The API works: <a href="/?f=json">landing page</a>, <a href="/collections">colle
 // Other paths are 404.
 func Handler() http.Handler { return handler(dist) }
 
+// Page returns the URL paths of the script and stylesheet that draw the
+// maps of the OGC API HTML pages (a second bundle, named in dist/page.json);
+// both are empty when the binary was built without them.
+func Page() (script, style string) { return pageFiles(dist) }
+
+func pageFiles(fsys fs.FS) (script, style string) {
+	b, err := fs.ReadFile(fsys, "dist/page.json")
+	if err != nil {
+		return "", ""
+	}
+	var p struct{ Script, Style string }
+	if json.Unmarshal(b, &p) != nil || !strings.HasPrefix(p.Script, Prefix) || !strings.HasPrefix(p.Style, Prefix) {
+		return "", ""
+	}
+	return p.Script, p.Style
+}
+
 // Built reports whether the page is in the binary.
 func Built() bool {
 	_, err := fs.Stat(dist, "dist/index.html")

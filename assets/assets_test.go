@@ -249,3 +249,35 @@ func FuzzAcceptsGzip(f *testing.F) {
 		}
 	})
 }
+
+// TestPage checks the HTML pages' bundle: page.json names a script and a
+// stylesheet that are built, served and cached for a year; a build without
+// them names none.
+func TestPage(t *testing.T) {
+	script, style := Page()
+	if script == "" || style == "" {
+		t.Fatal("dist/page.json names no page script or stylesheet: run make assets and commit")
+	}
+	h := Handler()
+	for _, p := range []string{script, style} {
+		r := serve(h, "GET", p)
+		if r.Code != 200 || !strings.Contains(r.Header().Get("Cache-Control"), "immutable") {
+			t.Errorf("%s: %d, Cache-Control %q", p, r.Code, r.Header().Get("Cache-Control"))
+		}
+	}
+	tests := []struct {
+		name string
+		fsys fs.FS
+	}{
+		{"no page.json", fstest.MapFS{"dist/index.html": {Data: []byte(page)}}},
+		{"not JSON", fstest.MapFS{"dist/page.json": {Data: []byte("{")}}},
+		{"outside the assets", fstest.MapFS{"dist/page.json": {Data: []byte(`{"script":"https://x.example/a.js","style":"/assets/p.css"}`)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if s, c := pageFiles(tt.fsys); s != "" || c != "" {
+				t.Errorf("pageFiles() = %q, %q; want none", s, c)
+			}
+		})
+	}
+}

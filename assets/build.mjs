@@ -1,6 +1,8 @@
 // Builds the map into dist/: one minified script and stylesheet with hashed
 // names, Leaflet's images, index.html naming them, and a gzip twin of each
-// text file for kzmap to send as is. dist/ is committed, so that a plain
+// text file for kzmap to send as is. A second, smaller bundle (page-*.js,
+// page-*.css) draws the maps of the OGC API HTML pages; page.json names it
+// for the Go templates (assets.Page). dist/ is committed, so that a plain
 // `go build` embeds the map; `make assets` runs this after `npm ci`.
 //
 // `node build.mjs --check` builds into a temporary folder instead and fails
@@ -42,7 +44,7 @@ async function build(outdir, report) {
   for (const f of readdirSync(outdir)) rmSync(join(outdir, f), { recursive: true, force: true });
 
   const result = await esbuild.build({
-    entryPoints: [join(here, 'src/main.js')],
+    entryPoints: [join(here, 'src/main.js'), join(here, 'src/page.js')],
     bundle: true,
     minify: true,
     sourcemap: false,
@@ -62,6 +64,11 @@ async function build(outdir, report) {
   const js = outputs.find((f) => /^main-.*\.js$/.test(f));
   const css = outputs.find((f) => /^main-.*\.css$/.test(f));
   if (!js || !css) throw new Error(`build: no main script or stylesheet in ${outputs}`);
+  const pageJs = outputs.find((f) => /^page-.*\.js$/.test(f));
+  const pageCss = outputs.find((f) => /^page-.*\.css$/.test(f));
+  if (!pageJs || !pageCss) throw new Error(`build: no page script or stylesheet in ${outputs}`);
+  writeFileSync(join(outdir, 'page.json'),
+    JSON.stringify({ script: `/assets/${pageJs}`, style: `/assets/${pageCss}` }, null, 1) + '\n');
 
   const page = readFileSync(join(here, 'src/index.html'), 'utf8')
     .replaceAll('{{js}}', `/assets/${js}`)

@@ -314,6 +314,33 @@ func regionAt(t *testing.T, base string, lat, lon float64) map[string]string {
 	return nil
 }
 
+// startBrowser starts a headless Chromium that resolves nothing but
+// loopback; it ends with the test.
+func startBrowser(t *testing.T, chrome string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chrome),
+		chromedp.DisableGPU,
+		// Nothing resolves but loopback, and no proxy is tried; the Fetch
+		// interception in watch refuses anything else that slips through.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"),
+		chromedp.Flag("no-proxy-server", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider"),
+		chromedp.WindowSize(1280, 800),
+	)
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	require.NoError(t, chromedp.Do(browser), "start chromium")
+	return browser
+}
+
 func TestBrowserMap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test: not in -short")
@@ -355,26 +382,7 @@ func TestBrowserMap(t *testing.T) {
 	require.Less(t, len(wantJan2), len(all.Features), "2 January must not hold every event, or the filter test proves nothing")
 	slices.Sort(wantJan2)
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chrome),
-		chromedp.DisableGPU,
-		// Nothing resolves but loopback, and no proxy is tried; the Fetch
-		// interception in watch refuses anything else that slips through.
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"),
-		chromedp.Flag("no-proxy-server", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider"),
-		chromedp.WindowSize(1280, 800),
-	)
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox)
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	require.NoError(t, chromedp.Do(browser), "start chromium")
+	browser := startBrowser(t, chrome)
 
 	dir := artifactsDir(t)
 	pageURL := srv.URL + "/"

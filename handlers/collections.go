@@ -129,7 +129,11 @@ func (s *server) collections(c echo.Context) error {
 		doc.Collections = append(doc.Collections, s.collectionDoc(c, col))
 	}
 	if f == formatHTML {
-		return renderHTML(c, "collections", "Collections", doc)
+		v := collectionsView{Links: doc.Links}
+		for _, d := range doc.Collections {
+			v.Collections = append(v.Collections, collectionPage(b, d))
+		}
+		return s.renderHTML(c, "collections", "Collections", v)
 	}
 	return writeJSON(c, ContentTypeJSON, doc)
 }
@@ -148,7 +152,8 @@ func (s *server) collection(c echo.Context) error {
 	if f == formatHTML {
 		doc.Links[0], doc.Links[1] = doc.Links[1], doc.Links[0]
 		doc.Links[0].Rel, doc.Links[1].Rel = "self", "alternate"
-		return renderHTML(c, "collection", doc.Title, doc)
+		crumbs := append(crumbsTo(base(c), col)[:1], cell{Text: titleOf(col)})
+		return s.renderHTML(c, "collection", titleOf(col), collectionPage(base(c), doc), crumbs...)
 	}
 	return writeJSON(c, ContentTypeJSON, doc)
 }

@@ -57,6 +57,9 @@ type Config struct {
 	// Static, when set, serves the map's scripts, styles and images at
 	// /assets/* (the package assets; see static.go).
 	Static http.Handler
+	// Pages names the script and stylesheet of the HTML pages (their maps);
+	// empty, the pages are plain listings.
+	Pages PageAssets
 
 	// Tiles caches finished map tiles (see tiles.go); nil gets a cache of
 	// DefaultTileCacheBytes. The write service invalidates what writes

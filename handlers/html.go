@@ -2,128 +2,128 @@ package handlers
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/simplify"
 
 	"kzmap/geo"
 )
 
-// The HTML pages are plain listings for people who follow links in a
-// browser; html/template escapes every value taken from data or request.
-var pages = template.Must(template.New("pages").Parse(`
-{{define "head"}}<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}} · kzmap</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:72em;padding:0 1em;line-height:1.4}
-table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}nav a{margin-right:1em}pre{background:#f6f6f6;padding:1em;overflow:auto}
-</style></head><body>
-<nav><a href="{{.Home}}/?f=html">kzmap</a> <a href="{{.Home}}/collections?f=html">collections</a> <a href="{{.Home}}/api?f=html">API</a></nav>
-{{end}}
-{{define "foot"}}</body></html>
-{{end}}
-{{define "links"}}{{if .}}<h2>Links</h2><ul>{{range .}}<li><a href="{{.Href}}">{{if .Title}}{{.Title}}{{else}}{{.Rel}}{{end}}</a> <small>({{.Rel}}{{if .Type}}, {{.Type}}{{end}})</small></li>{{end}}</ul>{{end}}{{end}}
-{{define "table"}}<table><thead><tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
-{{range .Rows}}<tr>{{range .}}<td>{{if .Href}}<a href="{{.Href}}">{{.Text}}</a>{{else}}{{.Text}}{{end}}</td>{{end}}</tr>
-{{end}}</tbody></table>{{end}}
+// The HTML pages (html.tmpl) are for people who follow links in a
+// browser: each shows its features on a small map drawn by the page script
+// of the assets package (PageAssets), which reads them from a JSON data
+// block. html/template escapes every value taken from data or request, JSON
+// in the data block included.
+//
+//go:embed html.tmpl
+var pagesText string
 
-{{define "landing"}}{{template "head" .}}{{with .Page}}
-<h1>{{.Title}}</h1><p>{{.Description}}</p>{{if .Version}}<p>Version {{.Version}}</p>{{end}}
-{{template "links" .Links}}
-{{end}}{{template "foot"}}{{end}}
+var pages = template.Must(template.New("pages").Funcs(template.FuncMap{"md": markdownHTML}).Parse(pagesText))
 
-{{define "conformance"}}{{template "head" .}}{{with .Page}}
-<h1>Conformance classes</h1><ul>{{range .ConformsTo}}<li>{{.}}</li>{{end}}</ul>
-{{end}}{{template "foot"}}{{end}}
-
-{{define "api"}}{{template "head" .}}{{with .Page}}
-<h1>API definition (OpenAPI 3.0)</h1><p><a href="{{.JSONHref}}">As JSON</a></p>
-<pre>{{.Doc}}</pre>
-{{end}}{{template "foot"}}{{end}}
-
-{{define "collections"}}{{template "head" .}}{{with .Page}}
-<h1>Collections</h1>
-<table><thead><tr><th>id</th><th>title</th><th>features</th><th>geometry</th><th>description</th></tr></thead><tbody>
-{{range .Collections}}<tr><td><a href="{{(index .Links 0).Href}}?f=html">{{.ID}}</a></td><td>{{.Title}}</td><td>{{.Count}}</td><td>{{.GeometryType}}</td><td>{{.Description}}</td></tr>
-{{end}}</tbody></table>
-{{template "links" .Links}}
-{{end}}{{template "foot"}}{{end}}
-
-{{define "collection"}}{{template "head" .}}{{with .Page}}
-<h1>{{.Title}}</h1><p>{{.Description}}</p>
-<table>
-<tr><th>id</th><td>{{.ID}}</td></tr>
-<tr><th>features</th><td>{{.Count}}</td></tr>
-<tr><th>geometry</th><td>{{.GeometryType}}</td></tr>
-<tr><th>extent</th><td>{{range .Extent.Spatial.BBox}}{{index . 0}}, {{index . 1}}, {{index . 2}}, {{index . 3}}{{end}}</td></tr>
-{{with .Extent.Temporal}}<tr><th>time</th><td>{{range .Interval}}{{with index . 0}}{{.}}{{else}}..{{end}} / {{with index . 1}}{{.}}{{else}}..{{end}}{{end}}</td></tr>{{end}}
-{{if .Attribution}}<tr><th>attribution</th><td>{{.Attribution}}</td></tr>{{end}}
-</table>
-{{if .Fields}}<h2>Properties</h2><table><tr><th>name</th><th>type</th></tr>{{range .Fields}}<tr><td>{{.Name}}</td><td>{{.Type}}</td></tr>{{end}}</table>{{end}}
-{{template "links" .Links}}
-{{end}}{{template "foot"}}{{end}}
-
-{{define "items"}}{{template "head" .}}{{with .Page}}
-<h1>{{.Title}}</h1>
-<p>{{.Returned}} of {{.Matched}} features{{if .Offset}}, from number {{.From}}{{end}}.</p>
-{{template "table" .Table}}
-{{template "links" .Links}}
-{{end}}{{template "foot"}}{{end}}
-
-{{define "item"}}{{template "head" .}}{{with .Page}}
-<h1>{{.Title}}</h1>
-<table><tr><th>id</th><td>{{.ID}}</td></tr><tr><th>geometry</th><td>{{.Geometry}}</td></tr>
-{{range .Props}}<tr><th>{{.Name}}</th><td>{{.Value}}</td></tr>{{end}}</table>
-{{template "links" .Links}}
-{{end}}{{template "foot"}}{{end}}
-
-{{define "search"}}{{template "head" .}}{{with .Page}}
-<h1>{{.Title}}</h1>
-{{if .Table.Rows}}{{template "table" .Table}}{{else}}<p>No match.</p>{{end}}
-{{template "links" .Links}}
-{{end}}{{template "foot"}}{{end}}
-`))
+// PageAssets are the URL paths of the HTML pages' script and stylesheet
+// (assets.Page). Without them the pages are plain listings with no map.
+type PageAssets struct{ Script, Style string }
 
 // pageData wraps a page's data with what every page's frame needs.
 type pageData struct {
-	Title string
-	Home  string // the service root, for navigation behind a proxy prefix
-	Page  any
+	Title       string
+	Home        string // the service root, for navigation behind a proxy prefix
+	Assets      PageAssets
+	Crumbs      []cell
+	Attribution []string // of every collection, once each: shown on every page
+	Page        any
 }
 
-// renderHTML answers a page as text/html.
-func renderHTML(c echo.Context, page, title string, data any) error {
+// renderHTML answers a page as text/html; crumbs lead from the collections
+// to this page (the last has no Href).
+func (s *server) renderHTML(c echo.Context, page, title string, data any, crumbs ...cell) error {
+	var attr []string
+	for _, col := range s.Store.Collections() {
+		if col.Attribution != "" && !slices.Contains(attr, col.Attribution) {
+			attr = append(attr, col.Attribution)
+		}
+	}
 	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, page, pageData{Title: title, Home: base(c), Page: data}); err != nil {
+	pd := pageData{Title: title, Home: base(c), Assets: s.Pages, Crumbs: crumbs, Attribution: attr, Page: data}
+	if err := pages.ExecuteTemplate(&buf, page, pd); err != nil {
 		return fmt.Errorf("handlers: rendering %s: %w", page, err)
 	}
 	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAccept)
 	return c.Blob(http.StatusOK, ContentTypeHTML, buf.Bytes())
 }
 
+// crumbsTo are the breadcrumbs of a page under a collection.
+func crumbsTo(b string, col geo.Collection, more ...cell) []cell {
+	return append([]cell{
+		{Text: "Collections", Href: b + "/collections?f=html"},
+		{Text: titleOf(col), Href: b + "/collections/" + pathEsc(col.ID) + "?f=html"},
+	}, more...)
+}
+
+func titleOf(col geo.Collection) string {
+	if col.Title != "" {
+		return col.Title
+	}
+	return col.ID
+}
+
 type cell struct{ Text, Href string }
+
+type row struct {
+	ID    string // the feature's id, which the page script matches with the map
+	Cells []cell
+}
 
 type table struct {
 	Columns []string
-	Rows    [][]cell
+	Rows    []row
 }
 
 type itemsView struct {
-	Title                           string
-	Matched, Returned, Offset, From int
-	Table                           table
-	Links                           []Link
+	Title                               string
+	Matched, Returned, Offset, From, To int
+	Table                               table
+	Features                            json.RawMessage // the page's features for the map
+	Prev, Next                          string
+	Sizes                               []cell // links to other page sizes
+	Form                                *itemsForm
+	JSONHref, CollectionHref            string
+	Links                               []Link
 }
 
-// itemsPage lays out a page of features as a table: id, then the
+// itemsForm is the filter form of an items page: submitted, it asks for the
+// same URL a client would write (the page script leaves empty fields out).
+type itemsForm struct {
+	Action, Clear, Properties string
+	BBox, Datetime            string
+	Time                      bool
+	Fields                    []formField
+	FieldsSet                 bool
+	Limits                    []limitOption
+}
+
+type formField struct{ Name, Value string }
+
+type limitOption struct {
+	N        int
+	Selected bool
+}
+
+// pageSizes are the page sizes offered in HTML.
+var pageSizes = []int{10, 50, 100, 500}
+
+// itemsPage lays out a page of features as a map and a table: id, then the
 // collection's properties in their stable order.
 func itemsPage(b string, col geo.Collection, feats []*geo.Feature, matched, offset int, keep []string, links []Link) itemsView {
 	cols := keep
@@ -135,26 +135,107 @@ func itemsPage(b string, col geo.Collection, feats []*geo.Feature, matched, offs
 	if cols == nil {
 		cols = propNames(feats)
 	}
+	if keep == nil {
+		cols = nameFirst(cols)
+	}
 	v := itemsView{
-		Title:    col.Title,
+		Title:    titleOf(col),
 		Matched:  matched,
 		Returned: len(feats),
 		Offset:   offset,
 		From:     offset + 1,
+		To:       offset + len(feats),
 		Table:    table{Columns: append([]string{"id"}, cols...)},
+		Features: mapFeatures(feats),
 		Links:    links,
 	}
-	if v.Title == "" {
-		v.Title = col.ID
+	for _, l := range links {
+		switch l.Rel {
+		case "next":
+			v.Next = l.Href
+		case "prev":
+			v.Prev = l.Href
+		case "alternate":
+			v.JSONHref = l.Href
+		}
 	}
 	for _, f := range feats {
-		row := []cell{{Text: f.ID, Href: b + "/collections/" + pathEsc(col.ID) + "/items/" + pathEsc(f.ID) + "?f=html"}}
+		r := row{ID: f.ID, Cells: []cell{{Text: f.ID, Href: b + "/collections/" + pathEsc(col.ID) + "/items/" + pathEsc(f.ID) + "?f=html"}}}
 		for _, k := range cols {
-			row = append(row, cell{Text: showValue(f.Properties[k])})
+			r.Cells = append(r.Cells, cell{Text: showValue(f.Properties[k])})
 		}
-		v.Table.Rows = append(v.Table.Rows, row)
+		v.Table.Rows = append(v.Table.Rows, r)
 	}
 	return v
+}
+
+// mapFeatures is a FeatureCollection of the features' geometries, ids and
+// titles, simplified to what a page's map can show (a 1500th of the
+// page's extent, under a pixel at the fitted view).
+func mapFeatures(feats []*geo.Feature) json.RawMessage {
+	var all orb.Bound
+	first := true
+	for _, f := range feats {
+		switch {
+		case f.Geometry == nil:
+		case first:
+			all, first = f.Geometry.Bound(), false
+		default:
+			all = all.Union(f.Geometry.Bound())
+		}
+	}
+	tol := max(all.Max[0]-all.Min[0], all.Max[1]-all.Min[1]) / 1500
+	type mapFeature struct {
+		Type       string            `json:"type"`
+		ID         string            `json:"id"`
+		Geometry   *geojson.Geometry `json:"geometry"`
+		Properties map[string]string `json:"properties"`
+	}
+	out := struct {
+		Type     string       `json:"type"`
+		Features []mapFeature `json:"features"`
+	}{Type: "FeatureCollection", Features: []mapFeature{}}
+	for _, f := range feats {
+		mf := mapFeature{Type: "Feature", ID: f.ID, Properties: map[string]string{"title": featureTitle(f)}}
+		if g := f.Geometry; g != nil {
+			// A copy: the store's geometry is shared. Five decimals are
+			// about a metre.
+			g = orb.Clone(g)
+			if _, point := g.(orb.Point); !point && tol > 0 {
+				g = simplify.DouglasPeucker(tol).Simplify(g)
+			}
+			mf.Geometry = geojson.NewGeometry(orb.Round(g, 1e5))
+		}
+		out.Features = append(out.Features, mf)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return json.RawMessage(`{"type":"FeatureCollection","features":[]}`)
+	}
+	return b
+}
+
+// featureTitle names a feature for people: its English name, title, or id.
+func featureTitle(f *geo.Feature) string {
+	if n := f.String("name_en"); n != "" {
+		return n
+	}
+	if t := f.String("title"); t != "" {
+		return t
+	}
+	return f.ID
+}
+
+// nameFirst moves the column that names a feature for people (name_en, or
+// title) to the front, next to the id.
+func nameFirst(cols []string) []string {
+	for _, name := range []string{"name_en", "title"} {
+		if i := slices.Index(cols, name); i > 0 {
+			out := append([]string{name}, cols[:i]...)
+			return append(out, cols[i+1:]...)
+		}
+	}
+	return cols
 }
 
 // propNames is the sorted union of the features' property names.
@@ -192,20 +273,23 @@ func showValue(v any) string {
 	return string(b)
 }
 
-type prop struct{ Name, Value string }
+type prop struct{ Name, Value, Href string }
 
 type itemView struct {
-	Title, ID, Geometry string
-	Props               []prop
-	Links               []Link
+	Title, ID, Geometry                                  string
+	Props                                                []prop
+	Features                                             json.RawMessage
+	CollectionTitle, CollectionHref, ItemsHref, JSONHref string
+	Links                                                []Link
 }
 
-func itemPage(col geo.Collection, f *geo.Feature, links []Link) itemView {
-	v := itemView{Title: f.ID, ID: f.ID, Links: links}
-	if n := f.String("name_en"); n != "" {
-		v.Title = n
-	} else if t := f.String("title"); t != "" {
-		v.Title = t
+func itemPage(b string, col geo.Collection, f *geo.Feature, links []Link) itemView {
+	p := b + "/collections/" + pathEsc(col.ID)
+	v := itemView{
+		Title: featureTitle(f), ID: f.ID, Links: links,
+		Features:        mapFeatures([]*geo.Feature{f}),
+		CollectionTitle: titleOf(col), CollectionHref: p + "?f=html", ItemsHref: p + "/items?f=html",
+		JSONHref: p + "/items/" + pathEsc(f.ID) + "?f=json",
 	}
 	if f.Geometry != nil {
 		v.Geometry = f.Geometry.GeoJSONType()
@@ -216,35 +300,120 @@ func itemPage(col geo.Collection, f *geo.Feature, links []Link) itemView {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		v.Props = append(v.Props, prop{k, showValue(f.Properties[k])})
+		pr := prop{Name: k, Value: showValue(f.Properties[k])}
+		if strings.HasPrefix(pr.Value, "https://") || strings.HasPrefix(pr.Value, "http://") {
+			pr.Href = pr.Value
+		}
+		v.Props = append(v.Props, pr)
 	}
 	return v
 }
 
+// collectionView is a collection's page: its document, and what the page
+// adds for people.
+type collectionView struct {
+	CollectionDoc
+	HTMLHref, JSONHref, ItemsHref, ItemsHTML string
+	BBoxAttr, BBoxText, TimeText             string
+	DataLinks                                []Link
+	Open                                     openIn
+}
+
+// openIn are the exact strings to paste into QGIS, GDAL and Python.
+type openIn struct{ QGIS, GDAL, Python string }
+
+func collectionPage(b string, doc CollectionDoc) collectionView {
+	p := b + "/collections/" + pathEsc(doc.ID)
+	v := collectionView{
+		CollectionDoc: doc,
+		HTMLHref:      p + "?f=html", JSONHref: p + "?f=json", ItemsHref: p + "/items?f=html", ItemsHTML: p + "/items?f=html",
+		Open: openIn{
+			QGIS: b + "/",
+			GDAL: "OAPIF:" + p,
+			Python: "from owslib.ogcapi.features import Features\n" +
+				"Features(" + pyString(b) + ").collection_items(" + pyString(doc.ID) + ", limit=10)",
+		},
+	}
+	if len(doc.Extent.Spatial.BBox) > 0 {
+		bb := doc.Extent.Spatial.BBox[0]
+		var parts []string
+		for _, x := range bb {
+			parts = append(parts, strconv.FormatFloat(x, 'f', 4, 64))
+		}
+		v.BBoxAttr, v.BBoxText = strings.Join(parts, ","), strings.Join(parts, ", ")
+	}
+	if t := doc.Extent.Temporal; t != nil && len(t.Interval) > 0 {
+		end := func(s *string) string {
+			if s == nil {
+				return ".."
+			}
+			return strings.TrimSuffix(strings.TrimSuffix(*s, "T00:00:00Z"), "T23:59:59Z")
+		}
+		switch from, to := end(t.Interval[0][0]), end(t.Interval[0][1]); {
+		case from == ".." && to == "..":
+		case to == "..":
+			v.TimeText = "from " + from
+		case from == "..":
+			v.TimeText = "until " + to
+		default:
+			v.TimeText = from + " – " + to
+		}
+	}
+	for _, l := range doc.Links {
+		switch l.Rel {
+		case "self", "alternate", "parent":
+		default:
+			v.DataLinks = append(v.DataLinks, l)
+		}
+		if l.Rel == "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector" {
+			v.DataLinks = append(v.DataLinks, Link{Href: l.Href + "/" + WebMercatorQuad, Type: ContentTypeJSON,
+				Title: "OGC API – Tiles tileset (" + WebMercatorQuad + ")"})
+		}
+	}
+	return v
+}
+
+// pyString is s as a Python string literal (single quotes, as people write them).
+func pyString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+type collectionsView struct {
+	Collections []collectionView
+	Links       []Link
+}
+
 type searchView struct {
-	Title string
-	Table table
-	Links []Link
+	Title    string
+	Query    string
+	Action   string
+	Table    table
+	Features json.RawMessage // keyed "collection/id": ids repeat across collections
+	Links    []Link
 }
 
 func searchPage(b, text string, feats []*geo.Feature, links []Link) searchView {
 	v := searchView{
-		Title: "Search: " + text,
+		Title: "Search: " + text, Query: text, Action: b + "/search",
 		Table: table{Columns: []string{"collection", "id", "name", "score"}},
 		Links: links,
 	}
+	var onMap []*geo.Feature
 	for _, f := range feats {
 		col := f.String("collection")
 		name := f.String("name_en")
 		if name == "" {
 			name = f.String("title")
 		}
-		v.Table.Rows = append(v.Table.Rows, []cell{
+		key := col + "/" + f.ID
+		onMap = append(onMap, geo.NewFeature(key, f.Geometry, f.Properties))
+		v.Table.Rows = append(v.Table.Rows, row{ID: key, Cells: []cell{
 			{Text: col, Href: b + "/collections/" + pathEsc(col) + "?f=html"},
 			{Text: f.ID, Href: b + "/collections/" + pathEsc(col) + "/items/" + pathEsc(f.ID) + "?f=html"},
 			{Text: name},
 			{Text: showValue(f.Properties["score"])},
-		})
+		}})
 	}
+	v.Features = mapFeatures(onMap)
 	return v
 }

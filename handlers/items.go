@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -167,7 +168,11 @@ func (s *server) items(c echo.Context) error {
 	}
 	links := pageLinks(c, r, len(page.Features), page.Matched)
 	if r.format == formatHTML {
-		return renderHTML(c, "items", col.Title, itemsPage(base(c), col, page.Features, page.Matched, r.query.Offset, r.keep, links))
+		b := base(c)
+		v := itemsPage(b, col, page.Features, page.Matched, r.query.Offset, r.keep, links)
+		v.CollectionHref = b + "/collections/" + pathEsc(id) + "?f=html"
+		v.Form, v.Sizes = filterForm(c, col, r)
+		return s.renderHTML(c, "items", v.Title+": features", v, crumbsTo(b, col, cell{Text: "Features"})...)
 	}
 	body, err := featureCollection(page.Features, r.keep, page.Matched, links)
 	if err != nil {
@@ -228,8 +233,8 @@ func (s *server) item(c echo.Context) error {
 	if f == formatHTML {
 		links[0], links[1] = links[1], links[0]
 		links[0].Rel, links[1].Rel = "self", "alternate"
-		v := itemPage(col, feat, links)
-		return renderHTML(c, "item", v.Title, v)
+		v := itemPage(b, col, feat, links)
+		return s.renderHTML(c, "item", v.Title, v, crumbsTo(b, col, cell{Text: "Features", Href: v.ItemsHref}, cell{Text: v.Title})...)
 	}
 	body, err := withLinks(feat.GeoJSON(), links)
 	if err != nil {
@@ -272,4 +277,40 @@ func (s *server) itemOptions(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderAllow, allowHeader(s.allowItem()))
 	return c.NoContent(http.StatusNoContent)
+}
+
+// filterForm is the items page's form, filled in from the request, and the
+// links to the other page sizes (which start again from the first page).
+func filterForm(c echo.Context, col geo.Collection, r itemsRequest) (*itemsForm, []cell) {
+	q, _ := reqQuery(c) // parseItems has read it already
+	req := c.Request()
+	b, path, raw := base(c), req.URL.EscapedPath(), req.URL.RawQuery
+	f := &itemsForm{
+		Action:     b + path,
+		Clear:      b + path + "?f=html",
+		Properties: q["properties"],
+		BBox:       q["bbox"],
+		Datetime:   q["datetime"],
+		Time:       col.TimeStart != "",
+	}
+	for _, fd := range col.Fields {
+		v := q[fd.Name]
+		f.Fields = append(f.Fields, formField{Name: fd.Name, Value: v})
+		f.FieldsSet = f.FieldsSet || v != ""
+	}
+	sizes := pageSizes
+	if !slices.Contains(sizes, r.query.Limit) {
+		sizes = append(slices.Clone(sizes), r.query.Limit)
+		slices.Sort(sizes)
+	}
+	var links []cell
+	for _, n := range sizes {
+		f.Limits = append(f.Limits, limitOption{N: n, Selected: n == r.query.Limit})
+		l := cell{Text: strconv.Itoa(n)}
+		if n != r.query.Limit {
+			l.Href = href(b, path, withQuery(withQuery(raw, "offset", ""), "limit", strconv.Itoa(n)))
+		}
+		links = append(links, l)
+	}
+	return f, links
 }

@@ -74,7 +74,7 @@ func (s *server) landing(c echo.Context) error {
 			s.MapPage.ServeHTTP(c.Response(), c.Request())
 			return nil
 		}
-		return renderHTML(c, "landing", "Landing page", s.landingPage(c, f))
+		return s.renderHTML(c, "landing", "Landing page", s.landingPage(c, f))
 	}
 	return writeJSON(c, ContentTypeJSON, s.landingPage(c, f))
 }
@@ -95,7 +95,7 @@ func (s *server) conformance(c echo.Context) error {
 		doc.ConformsTo = append(slices.Clone(conformsTo), writeConformance...)
 	}
 	if f == formatHTML {
-		return renderHTML(c, "conformance", "Conformance", doc)
+		return s.renderHTML(c, "conformance", "Conformance", doc)
 	}
 	return writeJSON(c, ContentTypeJSON, doc)
 }
@@ -117,7 +117,7 @@ func (s *server) api(c echo.Context) error {
 		if err := json.Indent(&doc, b, "", "  "); err != nil {
 			return err
 		}
-		return renderHTML(c, "api", "API", apiPage{Doc: doc.String(), JSONHref: base(c) + "/api?f=json"})
+		return s.renderHTML(c, "api", "API", apiPage{Doc: doc.String(), JSONHref: base(c) + "/api?f=json"})
 	}
 	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAccept)
 	return c.Blob(http.StatusOK, ContentTypeOpenAPI, b)

@@ -43,7 +43,7 @@ func (s *server) collectionLookup(c echo.Context) error {
 		links[0].Type = typeHTML
 		v := itemsPage(b, col, feats, len(feats), 0, nil, links)
 		v.Title = fmt.Sprintf("%s containing %g, %g", v.Title, pt[0], pt[1])
-		return renderHTML(c, "items", v.Title, v)
+		return s.renderHTML(c, "items", v.Title, v, crumbsTo(b, col, cell{Text: "Look-up"})...)
 	}
 	body, err := featureCollection(feats, nil, len(feats), links)
 	if err != nil {

@@ -83,7 +83,7 @@ func (s *server) search(c echo.Context) error {
 	if f == formatHTML {
 		links[0].Type = typeHTML
 		v := searchPage(b, text, feats, links)
-		return renderHTML(c, "search", v.Title, v)
+		return s.renderHTML(c, "search", v.Title, v)
 	}
 	body, err := encodedCollection(encoded, -1, links)
 	if err != nil {

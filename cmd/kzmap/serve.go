@@ -76,11 +76,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var ready atomic.Bool // /readyz: true from here until shutdown begins
 	ready.Store(true)
 	webMap := assets.Handler()
+	pageScript, pageStyle := assets.Page()
 	e := handlers.New(handlers.Config{Store: st, Names: ix, Log: log, AccessLog: accessLog, Version: version,
 		Rate: *limits.rate, Burst: *limits.burst, CORSOrigins: limits.origins, MaxBody: limits.maxBody(), Ready: ready.Load,
 		Tiles: tileCache,
 		// The web map: the page at / for browsers, its files under /assets/.
 		MapPage: webMap, Static: webMap,
+		// The maps of the OGC API HTML pages, from the same files.
+		Pages: handlers.PageAssets{Script: pageScript, Style: pageStyle},
 		Token: *token, MaxVertices: *maxVertices, Changes: feed, Writes: svc})
 
 	ln, err := net.Listen("tcp", *addr)
