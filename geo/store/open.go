@@ -50,8 +50,15 @@ type Store struct {
 	// Compaction (compact.go), under wmu: live is the live data's size
 	// when last measured, dirDirty is set while a rename awaits its
 	// folder's sync; bg runs a compaction in the background.
-	live        int64
-	dirDirty    bool
+	live     int64
+	dirDirty bool
+	// syncErr, once set (under wmu), refuses every later write: after a
+	// failed fsync the kernel may have dropped the dirty pages, so a later
+	// fsync that succeeds would prove nothing, a batch's undo log may be
+	// left in the file, and what derives from the store missed the write.
+	// The process must restart, and Recover then makes the file
+	// consistent (PostgreSQL stops on a failed fsync for the same reason).
+	syncErr     error
 	closed      bool
 	compactions int
 	compacting  atomic.Bool
@@ -155,6 +162,9 @@ func OpenWith(path string, o Options, log *slog.Logger) (*Store, error) {
 	if path != ":memory:" {
 		if s.file, err = os.Open(path); err != nil {
 			db.Close()
+			if lock != nil {
+				lock.Close()
+			}
 			return nil, fmt.Errorf("store: opening %s: %w", path, err)
 		}
 	}
@@ -218,18 +228,34 @@ func (s *Store) sync() error {
 	if s.file == nil {
 		return nil
 	}
+	if s.syncErr != nil {
+		return s.syncErr
+	}
 	if s.dirDirty {
 		// A compaction renamed its copy into place, but syncing the
 		// folder failed: until it succeeds, nothing is durable.
 		if err := syncDir(s.path); err != nil {
-			return fmt.Errorf("store: syncing to disk: %w", err)
+			return s.failSync(err)
 		}
 		s.dirDirty = false
 	}
 	if err := s.file.Sync(); err != nil {
-		return fmt.Errorf("store: syncing to disk: %w", err)
+		return s.failSync(err)
 	}
 	return nil
+}
+
+// ErrNotDurable wraps the error of a failed fsync: the write that met it
+// was not acknowledged, and the store takes no further writes (see
+// Store.syncErr); reads go on.
+var ErrNotDurable = errors.New("store: the database file could not be synced to disk; writes are refused until kzmap is restarted")
+
+// failSync records a failed fsync and returns the error every later write
+// gets. Callers hold wmu.
+func (s *Store) failSync(err error) error {
+	s.syncErr = fmt.Errorf("%w: %v", ErrNotDurable, err)
+	s.log.Error("store: fsync failed; refusing further writes", "file", s.path, "err", err)
+	return s.syncErr
 }
 
 // load reads every collection, recreates its spatial index and builds its

@@ -21,6 +21,9 @@ func (s *Store) Import(c geo.Collection, features []*geo.Feature, replace bool) 
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.syncErr != nil {
+		return s.syncErr
+	}
 	old := s.snap.Load().colls[c.ID]
 
 	byID := map[string]*entry{}
@@ -73,6 +76,9 @@ func (s *Store) Put(collection string, f *geo.Feature) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.syncErr != nil {
+		return s.syncErr
+	}
 	old := s.snap.Load().colls[collection]
 	if old == nil {
 		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
@@ -103,6 +109,9 @@ func (s *Store) Put(collection string, f *geo.Feature) error {
 func (s *Store) Delete(collection, id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.syncErr != nil {
+		return s.syncErr
+	}
 	old := s.snap.Load().colls[collection]
 	if old == nil {
 		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
@@ -255,6 +264,9 @@ func mapValues(m map[string]*entry) []*entry {
 func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if s.syncErr != nil {
+		return s.syncErr
+	}
 	old := s.snap.Load().colls[collection]
 	if old == nil {
 		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
