@@ -63,11 +63,14 @@ func (b *LogBuffer) Write(p []byte) (int, error) {
 		return b.w.Write(p)
 	}
 	if len(b.buf)+len(p) > cap(b.buf) {
-		if err := b.flushLocked(); err != nil {
-			return 0, err
-		}
-		if len(p) > cap(b.buf) {
+		err := b.flushLocked()
+		if err == nil && len(p) > cap(b.buf) {
 			return b.w.Write(p)
+		}
+		if len(b.buf)+len(p) > cap(b.buf) {
+			// w failed and what it did not take still fills the buffer:
+			// the buffer stays bounded, so this line is lost and said so.
+			return 0, err
 		}
 	}
 	b.buf = append(b.buf, p...)
@@ -85,8 +88,10 @@ func (b *LogBuffer) flushLocked() error {
 	if len(b.buf) == 0 {
 		return nil
 	}
-	_, err := b.w.Write(b.buf)
-	b.buf = b.buf[:0]
+	n, err := b.w.Write(b.buf)
+	// What w did not take stays for the next flush (a short write, or a
+	// transient error of a non-blocking pipe).
+	b.buf = b.buf[:copy(b.buf, b.buf[n:])]
 	return err
 }
 

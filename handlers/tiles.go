@@ -164,7 +164,7 @@ func (s *server) getTile(req *http.Request, ids string, a tileAddr) (tiles.Respo
 // here: header values are shared slices and the bytes are written as they
 // are.
 func writeTile(c echo.Context, r tiles.Response) error {
-	hv := tileHeaderMemo.of(r.ETag, len(r.Body))
+	hv := tileHeaderMemo.of(r.ETag, len(r.Body), r.Status == tiles.StatusOK)
 	h := c.Response().Header()
 	h["Etag"] = hv.etag
 	h["Cache-Control"] = hdrCacheControl
@@ -214,11 +214,26 @@ const maxMemo = 1 << 16
 // bytes, so equal ETags have equal header values wherever they come from.
 var tileHeaderMemo headerMemo
 
-func (hm *headerMemo) of(etag string, length int) *tileHeaderValues {
-	if v, ok := hm.m.Load(etag); ok {
+// of gives the header values of a tile answer. Only a 200 (withBody) knows
+// the tile's length: an ETag first seen in a 304 or 204 is remembered
+// without one, and the tile's first 200 completes the entry, so a bodiless
+// answer never lends its length to the tile's 200s.
+func (hm *headerMemo) of(etag string, length int, withBody bool) *tileHeaderValues {
+	v, ok := hm.m.Load(etag)
+	if ok && (!withBody || v.(*tileHeaderValues).length != nil) {
 		return v.(*tileHeaderValues)
 	}
-	hv := &tileHeaderValues{etag: []string{etag}, length: []string{strconv.Itoa(length)}}
+	hv := &tileHeaderValues{etag: []string{etag}}
+	if ok {
+		hv.etag = v.(*tileHeaderValues).etag
+	}
+	if withBody {
+		hv.length = []string{strconv.Itoa(length)}
+	}
+	if ok {
+		hm.m.Store(etag, hv) // completes an entry made by a 304 or 204
+		return hv
+	}
 	if _, loaded := hm.m.LoadOrStore(etag, hv); !loaded && hm.n.Add(1) > maxMemo {
 		hm.m.Clear()
 		hm.n.Store(0)

@@ -262,6 +262,15 @@ func testTileCaching(t *testing.T, cfg Config) {
 	if rec := get(e, fullTile+".mvt", "If-None-Match", `"0000000000000000"`); rec.Code != 200 {
 		t.Errorf("stale If-None-Match: status %d", rec.Code)
 	}
+	// An ETag first seen in a 304 (a browser revalidating after a restart)
+	// must not give the tile's later 200s the 304's empty length.
+	tileHeaderMemo.m.Clear()
+	if rec := get(e, fullTile+".mvt", "If-None-Match", etag); rec.Code != http.StatusNotModified {
+		t.Fatalf("revalidation: status %d", rec.Code)
+	}
+	if rec := get(e, fullTile+".mvt"); rec.Code != 200 || rec.Header().Get("Content-Length") != strconv.Itoa(first.Body.Len()) || rec.Body.Len() != first.Body.Len() {
+		t.Errorf("200 after a first 304: Content-Length %q, %d bytes, want %d", rec.Header().Get("Content-Length"), rec.Body.Len(), first.Body.Len())
+	}
 	empty := get(e, emptyTile+".mvt")
 	if rec := get(e, emptyTile+".mvt", "If-None-Match", empty.Header().Get("ETag")); rec.Code != http.StatusNotModified {
 		t.Errorf("empty tile revalidation: status %d", rec.Code)

@@ -3,6 +3,7 @@ package tiles
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	"sync"
 )
 
@@ -24,12 +25,17 @@ func gzipBytes(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
-	defer gzipWriters.Put(zw)
+	defer func() {
+		zw.Reset(io.Discard) // the pool must not keep this tile's buffer alive
+		gzipWriters.Put(zw)
+	}()
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	// Clipped to its length: the cache counts len, so spare capacity
+	// would be memory beyond --tile-cache.
+	return bytes.Clone(buf.Bytes()), nil
 }
