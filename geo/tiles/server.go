@@ -171,6 +171,12 @@ func (s *Server) mvt(r Request) (Entry, bool, error) {
 	}
 	gzKey := Key{Layers: r.Layers, Format: keyMVTGzip, Tile: r.Tile}
 	if e, ok := s.Cache.lookup(gzKey); ok {
+		if r.IfNoneMatch != "" && !ETagMatch(r.IfNoneMatch, e.ETag) {
+			// A client holding the plain tile revalidates it.
+			if p, ok := s.Cache.lookup(plainKey); ok && ETagMatch(r.IfNoneMatch, p.ETag) {
+				return p, false, nil
+			}
+		}
 		return e, true, nil
 	}
 	plain, had, err := s.Cache.get(plainKey, render)

@@ -129,6 +129,11 @@ func TestServerLazyGzip(t *testing.T) {
 	if r, _ := s.Get(Request{Layers: "sq", Tile: fullTile, AcceptGzip: true, IfNoneMatch: second.ETag}); r.Status != StatusNotModified {
 		t.Errorf("revalidating the gzipped tile: status %d", r.Status)
 	}
+	// The client that got the plain tile first still revalidates it once
+	// the gzipped one exists.
+	if r, _ := s.Get(Request{Layers: "sq", Tile: fullTile, AcceptGzip: true, IfNoneMatch: first.ETag}); r.Status != StatusNotModified || r.ETag != first.ETag {
+		t.Errorf("revalidating the plain tile after gzip: %+v", r)
+	}
 	// Without gzip, the plain tile, still.
 	if r, _ := s.Get(Request{Layers: "sq", Tile: fullTile}); r.Gzip || r.ETag != first.ETag {
 		t.Errorf("plain request after gzip: %+v", r)
