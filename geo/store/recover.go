@@ -19,11 +19,88 @@ import (
 const undoKey = "w:undo"
 
 // undoLog says how to take back one batch: delete the features it created,
-// restore the stored values of those it replaced.
+// restore the stored values of those it replaced or deleted and the
+// collection's metadata; for an import that made the collection (New),
+// delete every feature of it and its metadata.
 type undoLog struct {
+	Collection string
+	Created    []string
+	Replaced   map[string]string // feature id → stored value (binary)
+	Meta       string
+	New        bool
+}
+
+// undoJSON is the undo log on disk. Stored feature values are binary (WKB),
+// so they are written as bytes (base64): as JSON strings, invalid UTF-8
+// would come back as U+FFFD and a rollback would restore corrupt features.
+// Logs written before carried them as strings ("replaced"); they are still
+// read.
+type undoJSON struct {
 	Collection string            `json:"collection"`
 	Created    []string          `json:"created"`
-	Replaced   map[string]string `json:"replaced"` // feature id → stored value
+	Values     map[string][]byte `json:"replaced_values,omitempty"`
+	Legacy     map[string]string `json:"replaced,omitempty"`
+	Meta       string            `json:"meta,omitempty"`
+	New        bool              `json:"new,omitempty"`
+}
+
+func (u undoLog) MarshalJSON() ([]byte, error) {
+	j := undoJSON{Collection: u.Collection, Created: u.Created, Meta: u.Meta, New: u.New,
+		Values: make(map[string][]byte, len(u.Replaced))}
+	for id, v := range u.Replaced {
+		j.Values[id] = []byte(v)
+	}
+	return json.Marshal(j)
+}
+
+func (u *undoLog) UnmarshalJSON(b []byte) error {
+	var j undoJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*u = undoLog{Collection: j.Collection, Created: j.Created, Meta: j.Meta, New: j.New, Replaced: j.Legacy}
+	if u.Replaced == nil {
+		u.Replaced = make(map[string]string, len(j.Values))
+	}
+	for id, v := range j.Values {
+		u.Replaced[id] = string(v)
+	}
+	return nil
+}
+
+// logged runs commit, a multi-record write of one transaction, all or none
+// across a crash: the undo log is committed and synced first and deleted
+// after. Callers hold wmu.
+func (s *Store) logged(undo undoLog, commit func() error) error {
+	b, err := json.Marshal(undo)
+	if err != nil {
+		return fmt.Errorf("store: writing undo log: %w", err)
+	}
+	err = s.db.Update(func(tx *buntdb.Tx) error {
+		_, _, err := tx.Set(undoKey, string(b), nil)
+		return err
+	})
+	if err == nil {
+		err = s.sync() // the log must be on disk before any of the batch
+	}
+	if err != nil {
+		return fmt.Errorf("store: writing undo log: %w", closedErr(err))
+	}
+	err = commit()
+	// The batch failed (and was rolled back) or is on disk: either way the
+	// log has served. If deleting it fails the batch must not be
+	// acknowledged, since Recover would undo it at the next start.
+	derr := s.db.Update(func(tx *buntdb.Tx) error {
+		_, err := tx.Delete(undoKey)
+		return err
+	})
+	if derr == nil {
+		derr = s.sync()
+	}
+	if derr != nil && err == nil {
+		err = fmt.Errorf("store: clearing undo log: %w", closedErr(derr))
+	}
+	return err
 }
 
 // Recovery says what Recover repaired.
@@ -68,6 +145,24 @@ func (s *Store) Recover() (Recovery, error) {
 			return rec, fmt.Errorf("store: undo log: %w: %v", errCorrupt, err)
 		}
 		err := s.db.Update(func(tx *buntdb.Tx) error {
+			if undo.New {
+				var keys []string
+				tx.AscendKeys(indexPattern(undo.Collection), func(k, _ string) bool {
+					keys = append(keys, k)
+					return true
+				})
+				keys = append(keys, collKey(undo.Collection))
+				for _, k := range keys {
+					if _, err := tx.Delete(k); err != nil && !errors.Is(err, buntdb.ErrNotFound) {
+						return err
+					}
+				}
+			}
+			if undo.Meta != "" {
+				if _, _, err := tx.Set(collKey(undo.Collection), undo.Meta, nil); err != nil {
+					return err
+				}
+			}
 			for _, id := range undo.Created {
 				if _, err := tx.Delete(featKey(undo.Collection, id)); err != nil && !errors.Is(err, buntdb.ErrNotFound) {
 					return err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tidwall/buntdb"
 
@@ -43,29 +44,78 @@ func (s *Store) Import(c geo.Collection, features []*geo.Feature, replace bool) 
 	entries := mapValues(byID)
 	recompute(&meta, entries)
 	cs := newCollState(meta, entries)
-	return s.commit(func(tx *buntdb.Tx) error {
-		if old == nil {
-			if err := tx.CreateSpatialIndex(indexName(c.ID), indexPattern(c.ID), rect); err != nil && !errors.Is(err, buntdb.ErrIndexExists) {
-				return fmt.Errorf("store: index for %s: %w", c.ID, err)
-			}
-		}
-		if old != nil && replace {
-			var keys []string
-			tx.AscendKeys(indexPattern(c.ID), func(k, _ string) bool {
-				keys = append(keys, k)
-				return true
-			})
-			for _, k := range keys {
-				if _, err := tx.Delete(k); err != nil {
-					return fmt.Errorf("store: %w", err)
+	undo, err := s.importUndo(c.ID, old != nil, replace, sts)
+	if err != nil {
+		return err
+	}
+	return s.logged(undo, func() error {
+		return s.commit(func(tx *buntdb.Tx) error {
+			if old == nil {
+				if err := tx.CreateSpatialIndex(indexName(c.ID), indexPattern(c.ID), rect); err != nil && !errors.Is(err, buntdb.ErrIndexExists) {
+					return fmt.Errorf("store: index for %s: %w", c.ID, err)
 				}
 			}
-		}
-		if err := setAll(tx, sts); err != nil {
+			if old != nil && replace {
+				var keys []string
+				tx.AscendKeys(indexPattern(c.ID), func(k, _ string) bool {
+					keys = append(keys, k)
+					return true
+				})
+				for _, k := range keys {
+					if _, err := tx.Delete(k); err != nil {
+						return fmt.Errorf("store: %w", err)
+					}
+				}
+			}
+			if err := setAll(tx, sts); err != nil {
+				return err
+			}
+			return setMeta(tx, meta)
+		}, cs, c.ID)
+	})
+}
+
+// importUndo is the undo log of an import: for a new collection, take it
+// away whole; otherwise restore its metadata and the stored values of the
+// features the import replaces or (with replace) deletes, and delete those
+// it creates. A replacing import thus logs the old collection once.
+func (s *Store) importUndo(coll string, exists, replace bool, sts []staged) (undoLog, error) {
+	undo := undoLog{Collection: coll, New: !exists, Replaced: map[string]string{}}
+	if !exists {
+		return undo, nil
+	}
+	err := s.db.View(func(tx *buntdb.Tx) error {
+		var err error
+		if undo.Meta, err = tx.Get(collKey(coll)); err != nil {
 			return err
 		}
-		return setMeta(tx, meta)
-	}, cs, c.ID)
+		if replace {
+			tx.AscendKeys(indexPattern(coll), func(k, v string) bool {
+				undo.Replaced[strings.TrimPrefix(k, featPrefix(coll))] = v
+				return true
+			})
+		}
+		for _, st := range sts {
+			id := st.e.f.ID
+			if _, ok := undo.Replaced[id]; ok {
+				continue
+			}
+			v, err := tx.Get(featKey(coll, id))
+			switch {
+			case errors.Is(err, buntdb.ErrNotFound):
+				undo.Created = append(undo.Created, id)
+			case err != nil:
+				return err
+			default:
+				undo.Replaced[id] = v
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return undo, fmt.Errorf("store: writing undo log: %w", closedErr(err))
+	}
+	return undo, nil
 }
 
 // Put adds or replaces one feature of an existing collection, validated and
@@ -278,10 +328,10 @@ func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 	// One record per feature plus the metadata: with a single feature a
 	// torn tail loses the feature or only the metadata, which Recover
 	// recomputes, so the undo log is needed only for real batches.
-	logged := len(fs) > 1
-	if logged {
-		undo := undoLog{Collection: collection, Replaced: map[string]string{}}
-		err := s.db.Update(func(tx *buntdb.Tx) error {
+	var undo undoLog
+	if len(fs) > 1 {
+		undo = undoLog{Collection: collection, Replaced: map[string]string{}}
+		err := s.db.View(func(tx *buntdb.Tx) error {
 			for _, f := range fs {
 				v, err := tx.Get(featKey(collection, f.ID))
 				switch {
@@ -293,16 +343,8 @@ func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 					undo.Replaced[f.ID] = v
 				}
 			}
-			b, err := json.Marshal(undo)
-			if err != nil {
-				return err
-			}
-			_, _, err = tx.Set(undoKey, string(b), nil)
-			return err
+			return nil
 		})
-		if err == nil {
-			err = s.sync() // the log must be on disk before any of the batch
-		}
 		if err != nil {
 			return fmt.Errorf("store: writing undo log: %w", closedErr(err))
 		}
@@ -317,26 +359,16 @@ func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 	meta := old.meta
 	entries := mapValues(byID)
 	recompute(&meta, entries)
-	err = s.commit(func(tx *buntdb.Tx) error {
-		if err := setAll(tx, sts); err != nil {
-			return err
-		}
-		return setMeta(tx, meta)
-	}, newCollState(meta, entries), collection)
-	if logged {
-		// The batch failed (and was rolled back) or is on disk: either way
-		// the log has served. If deleting it fails the batch must not be
-		// acknowledged, since Recover would undo it at the next start.
-		derr := s.db.Update(func(tx *buntdb.Tx) error {
-			_, err := tx.Delete(undoKey)
-			return err
-		})
-		if derr == nil {
-			derr = s.sync()
-		}
-		if derr != nil && err == nil {
-			err = fmt.Errorf("store: clearing undo log: %w", closedErr(derr))
-		}
+	commit := func() error {
+		return s.commit(func(tx *buntdb.Tx) error {
+			if err := setAll(tx, sts); err != nil {
+				return err
+			}
+			return setMeta(tx, meta)
+		}, newCollState(meta, entries), collection)
 	}
-	return err
+	if len(fs) > 1 {
+		return s.logged(undo, commit)
+	}
+	return commit()
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -244,5 +245,83 @@ func TestOpenLocks(t *testing.T) {
 	defer s2.Close()
 	if c, _ := s2.Collection("pts"); c.Count != 1 {
 		t.Errorf("count %d after reopening", c.Count)
+	}
+}
+
+// TestRecoverTornImport: an import cut short by a crash (its undo log and
+// part of its records on disk) is taken back whole, whether it made the
+// collection or replaced one.
+func TestRecoverTornImport(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup []*geo.Feature // the collection before the import; nil: none
+		want  []string       // its feature ids after recovery
+	}{
+		{"new collection", nil, nil},
+		{"replacing import", []*geo.Feature{pt("a", 1, 1), pt("b", 2, 2)}, []string{"a", "b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "torn.db")
+			s := openFile(t, path)
+			if tt.setup != nil {
+				if err := s.Import(pointsMeta, tt.setup, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+			next := []*geo.Feature{pt("b", 8, 8), pt("c", 9, 9), pt("d", 7, 7)}
+			sts, err := s.stageAll("pts", next)
+			if err != nil {
+				t.Fatal(err)
+			}
+			undo, err := s.importUndo("pts", tt.setup != nil, true, sts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// What a crash leaves: the log, then some of the import's records
+			// (a deleted, b and c written, d and the metadata never).
+			err = s.db.Update(func(tx *buntdb.Tx) error {
+				b, _ := json.Marshal(undo)
+				tx.Set(undoKey, string(b), nil)
+				tx.Delete(featKey("pts", "a"))
+				for _, st := range sts[:2] {
+					v, _ := encodeValue(st.e.f.Geometry, st.e.f.Properties)
+					tx.Set(featKey("pts", st.e.f.ID), v, nil)
+				}
+				if tt.setup == nil {
+					m, _ := json.Marshal(pointsMeta)
+					tx.Set(collKey("pts"), string(m), nil)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+
+			s = openFile(t, path)
+			defer s.Close()
+			if s.Recovered().RolledBack != "pts" {
+				t.Errorf("recovery %+v", s.Recovered())
+			}
+			c, err := s.Collection("pts")
+			if tt.setup == nil {
+				if !errors.Is(err, geo.ErrNoCollection) {
+					t.Errorf("the collection the import made survived: %+v, %v", c, err)
+				}
+				return
+			}
+			page, _ := s.Items("pts", geo.Query{})
+			var ids []string
+			for _, f := range page.Features {
+				ids = append(ids, f.ID)
+			}
+			if !slices.Equal(ids, tt.want) || c.Count != len(tt.want) {
+				t.Errorf("after recovery: %v (count %d), want %v", ids, c.Count, tt.want)
+			}
+			if b, _ := s.Feature("pts", "b"); b.Geometry.(orb.Point) != (orb.Point{2, 2}) {
+				t.Errorf("b not restored: %v", b.Geometry)
+			}
+		})
 	}
 }
