@@ -10,7 +10,7 @@ FUZZTIME ?= 10s
 
 export GEOKZ
 
-.PHONY: all build run data test lint test-go test-integration fuzz bench clean loadtest assets assets-check test-js
+.PHONY: all build run data test lint bench-scale test-go test-integration fuzz bench clean loadtest assets assets-check test-js
 
 all: build
 
@@ -92,6 +92,15 @@ bench: data
 	OUT=$(BENCH_OUT) DURATION=$(DURATION) bash $(SHARED)/bench/nginx.sh
 	BENCH_OUT=$(BENCH_OUT) $(GO) test -run '^$$' -bench . -benchmem ./geo/...
 	KZMAP_BENCH=1 BENCH_OUT=$(BENCH_OUT) DURATION=$(DURATION) $(GO) test -count=1 -timeout 30m -run '^(TestBench|TestBrowserMap)' -v ./e2e
+
+# The large workload (../shared/bench/gen-scale.py: 1,000,000 points and
+# 100,000 polygons): PostGIS first (postgis-scale.sh), then kzmap on the same
+# files in the same run (e2e TestBenchScale); figures and ratios to
+# $(BENCH_OUT)/scale-summary.txt and kzmap-scale.txt.
+SCALE ?= $(or $(TMPDIR),/tmp)/kzmap-bench/scale
+bench-scale: data
+	OUT=$(BENCH_OUT) SCALE=$(SCALE) bash $(SHARED)/bench/postgis-scale.sh
+	KZMAP_BENCH_SCALE=1 SCALE=$(SCALE) BENCH_OUT=$(BENCH_OUT) $(GO) test -count=1 -timeout 90m -run '^TestBenchScale$$' -v ./e2e
 
 # Mixed load on loopback for LOADTEST_DURATION (tiles, items, look-ups and
 # search while features are created, replaced and deleted, with a change-stream
