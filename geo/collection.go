@@ -64,6 +64,14 @@ type Query struct {
 	Time *Interval
 	// Equals keeps features whose property, formatted as text, equals the value.
 	Equals map[string]string
+	// Filter, when not nil, keeps the features it matches (a compiled CQL2
+	// filter, geo/cql2). FilterBoxes are boxes every matching feature's
+	// geometry meets, for the store's spatial index: nil means the filter
+	// implies none, non-nil and empty that no feature can match.
+	Filter interface {
+		Match(*Feature) bool
+	}
+	FilterBoxes []orb.Bound
 	// Offset and Limit page through the matches (ordered by feature id);
 	// Limit 0 means no limit.
 	Offset, Limit int
