@@ -222,6 +222,14 @@ func (s *server) openAPIPaths() obj {
 				},
 			},
 		},
+		"/collections/{collectionId}/queryables": obj{"get": obj{
+			"tags": []string{"Data"}, "summary": "What a filter may name", "operationId": "getQueryables",
+			"description": "A JSON Schema of the collection's queryables: its properties, `geometry`, its time properties and (with time) `datetime`.",
+			"parameters":  []obj{col, ref("parameters", "fJSON")},
+			"responses": responses(obj{"description": "The queryables", "content": obj{
+				ContentTypeSchema: obj{"schema": obj{"type": "object", "required": []string{"type", "properties"}}},
+			}}, "400", "404"),
+		}},
 		"/collections/{collectionId}/lookup": obj{"get": obj{
 			"tags": []string{"Look-up"}, "summary": "Features of a collection that contain a point", "operationId": "lookupCollection",
 			"description": "Boundary included; empty outside the collection's features.",
