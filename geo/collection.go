@@ -72,9 +72,20 @@ type Query struct {
 		Match(*Feature) bool
 	}
 	FilterBoxes []orb.Bound
-	// Offset and Limit page through the matches (ordered by feature id);
-	// Limit 0 means no limit.
+	// SortBy orders the matches by these properties, in turn, before the
+	// feature id (so the order is total and paging stable).
+	SortBy []SortKey
+	// Offset and Limit page through the matches (ordered by SortBy, then
+	// feature id); Limit 0 means no limit.
 	Offset, Limit int
+}
+
+// SortKey is one key of a sort: a property, ascending unless Desc. Numbers
+// sort before strings, booleans after them; a missing or null value sorts
+// last either way.
+type SortKey struct {
+	Property string
+	Desc     bool
 }
 
 // Page is one page of a query's answer.

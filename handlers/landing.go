@@ -27,6 +27,8 @@ var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 	// What QGIS looks for: the spatial class under its draft name.
 	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-operators",
+	// OGC API – Features Part 8 (draft): sortby and /sortables (sortby.go).
+	"http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
 	// OGC API – Tiles 1.0: vector tiles of each collection (tiles.go).
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",

@@ -230,6 +230,14 @@ func (s *server) openAPIPaths() obj {
 				ContentTypeSchema: obj{"schema": obj{"type": "object", "required": []string{"type", "properties"}}},
 			}}, "400", "404"),
 		}},
+		"/collections/{collectionId}/sortables": obj{"get": obj{
+			"tags": []string{"Data"}, "summary": "What sortby may name", "operationId": "getSortables",
+			"description": "A JSON Schema of the properties sortby may name, in the shape of the queryables.",
+			"parameters":  []obj{col, ref("parameters", "fJSON")},
+			"responses": responses(obj{"description": "The sortables", "content": obj{
+				ContentTypeSchema: obj{"schema": obj{"type": "object", "required": []string{"type", "properties"}}},
+			}}, "400", "404"),
+		}},
 		"/collections/{collectionId}/lookup": obj{"get": obj{
 			"tags": []string{"Look-up"}, "summary": "Features of a collection that contain a point", "operationId": "lookupCollection",
 			"description": "Boundary included; empty outside the collection's features.",
@@ -256,7 +264,7 @@ func (s *server) openAPIPaths() obj {
 // itemsParameters are the standard parameters of an items path.
 func itemsParameters(first ...obj) []obj {
 	ps := append([]obj{}, first...)
-	for _, name := range []string{"limit", "offset", "bbox", "bbox-crs", "datetime", "properties", "filter", "filter-lang", "filter-crs", "f"} {
+	for _, name := range []string{"limit", "offset", "bbox", "bbox-crs", "datetime", "properties", "filter", "filter-lang", "filter-crs", "sortby", "f"} {
 		ps = append(ps, ref("parameters", name))
 	}
 	return ps
@@ -351,6 +359,8 @@ func components() obj {
 				obj{"type": "string", "enum": filterLangs, "default": cql2.LangText}),
 			"filter-crs": queryParam("filter-crs", "CRS of the geometries in filter; only CRS84.", false,
 				obj{"type": "string", "format": "uri", "enum": []string{CRS84}}),
+			"sortby": queryParam("sortby", "Order by these sortable properties (`+name,-population`: `-` descending, `+` or nothing ascending), then by id; paging links keep it.", false,
+				obj{"type": "array", "items": obj{"type": "string", "pattern": "^[+-]?[^,]+$"}}),
 			"f": queryParam("f", "Answer format; otherwise the Accept header decides (JSON by default).", false,
 				obj{"type": "string", "enum": []string{"json", "html"}}),
 			"fJSON": queryParam("f", "Answer format.", false, obj{"type": "string", "enum": []string{"json"}}),

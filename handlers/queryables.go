@@ -16,6 +16,9 @@ const ContentTypeSchema = "application/schema+json"
 // RelQueryables links a collection to its queryables (OGC API – Features Part 3).
 const RelQueryables = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 
+// RelSortables links a collection to its sortables (OGC API – Features Part 8 draft).
+const RelSortables = "http://www.opengis.net/def/rel/ogc/1.0/sortables"
+
 // GeometrySchema is the JSON Schema of a GeoJSON geometry; QGIS recognises
 // the geometry queryable by this $ref.
 const GeometrySchema = "https://geojson.org/schema/Geometry.json"

@@ -153,6 +153,7 @@ func (s *Store) Items(collection string, q geo.Query) (geo.Page, error) {
 	useTime := q.Time != nil && cs.meta.TimeStart != ""
 	page := geo.Page{Features: []*geo.Feature{}}
 	offset := max(q.Offset, 0)
+	var sorted []*geo.Feature // every match, when the query sorts
 	for _, e := range cands {
 		if useTime && (!e.hasTime || !q.Time.Overlaps(e.t0, e.t1)) {
 			continue
@@ -167,8 +168,23 @@ func (s *Store) Items(collection string, q geo.Query) (geo.Page, error) {
 			continue
 		}
 		page.Matched++
+		if len(q.SortBy) > 0 {
+			sorted = append(sorted, e.f)
+			continue
+		}
 		if page.Matched > offset && (q.Limit <= 0 || len(page.Features) < q.Limit) {
 			page.Features = append(page.Features, e.f)
+		}
+	}
+	if len(q.SortBy) > 0 {
+		// The candidates are in id order; a stable sort keeps it as the last key.
+		sort.SliceStable(sorted, func(i, j int) bool { return geo.SortLess(q.SortBy, sorted[i], sorted[j]) })
+		if offset < len(sorted) {
+			sorted = sorted[offset:]
+			if q.Limit > 0 && len(sorted) > q.Limit {
+				sorted = sorted[:q.Limit]
+			}
+			page.Features = sorted
 		}
 	}
 	return page, nil
