@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +65,8 @@ func TestFilterOgrinfo(t *testing.T) {
 	assert.True(t, pushed, "no items request with filter= in the server's log:\n%s", logs)
 }
 
-// TestFilterOWSLib: OWSLib's Features client passes filter through.
+// TestFilterOWSLib: OWSLib's Features client passes filter and sortby
+// through; the answer is the local filter, most events first.
 func TestFilterOWSLib(t *testing.T) {
 	py, err := exec.LookPath("python3")
 	if err != nil {
@@ -79,13 +81,22 @@ func TestFilterOWSLib(t *testing.T) {
 	script := filepath.Join(t.TempDir(), "owslib_filter.py")
 	require.NoError(t, os.WriteFile(script, []byte(`import sys
 from owslib.ogcapi.features import Features
-fc = Features(sys.argv[1]).collection_items('regions', filter=sys.argv[2], limit=1000)
+fc = Features(sys.argv[1]).collection_items('regions', filter=sys.argv[2], sortby='-events', limit=1000)
 for f in fc['features']:
-    print(f['properties']['code'])
+    print(f['properties']['code'], f['properties']['events'])
 `), 0o644))
 	out, err := exec.Command(py, script, srv.URL, "events > 0").CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	got := strings.Fields(string(out))
+	var got []string
+	last := -1.0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		code, n, _ := strings.Cut(line, " ")
+		v, err := strconv.ParseFloat(n, 64)
+		require.NoError(t, err, "%s", out)
+		assert.True(t, last < 0 || v <= last, "not sorted by -events:\n%s", out)
+		last = v
+		got = append(got, code)
+	}
 	sort.Strings(got)
 	assert.Equal(t, want, got)
 }
