@@ -99,3 +99,19 @@ func TestItemsFilterTooLong(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestItemsFilterHTML(t *testing.T) {
+	e, _ := newTestServer(t)
+	rec := get(e, "/collections/regions/items?f=html&sortby=-population&filter="+url.QueryEscape("population > 1500"))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	body := rec.Body.String()
+	if strings.Contains(body, "Alpha") || !strings.Contains(body, "Beta") {
+		t.Errorf("the HTML page does not show the filtered features")
+	}
+	rec = get(e, "/collections/regions/items?f=html&filter="+url.QueryEscape("population >"))
+	if rec.Code != http.StatusBadRequest {
+		t.Errorf("bad filter in HTML: status %d", rec.Code)
+	}
+}
