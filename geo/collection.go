@@ -64,9 +64,28 @@ type Query struct {
 	Time *Interval
 	// Equals keeps features whose property, formatted as text, equals the value.
 	Equals map[string]string
-	// Offset and Limit page through the matches (ordered by feature id);
-	// Limit 0 means no limit.
+	// Filter, when not nil, keeps the features it matches (a compiled CQL2
+	// filter, geo/cql2). FilterBoxes are boxes every matching feature's
+	// geometry meets, for the store's spatial index: nil means the filter
+	// implies none, non-nil and empty that no feature can match.
+	Filter interface {
+		Match(*Feature) bool
+	}
+	FilterBoxes []orb.Bound
+	// SortBy orders the matches by these properties, in turn, before the
+	// feature id (so the order is total and paging stable).
+	SortBy []SortKey
+	// Offset and Limit page through the matches (ordered by SortBy, then
+	// feature id); Limit 0 means no limit.
 	Offset, Limit int
+}
+
+// SortKey is one key of a sort: a property, ascending unless Desc. Numbers
+// sort before strings, booleans after them; a missing or null value sorts
+// last either way.
+type SortKey struct {
+	Property string
+	Desc     bool
 }
 
 // Page is one page of a query's answer.

@@ -82,6 +82,8 @@ func (s *server) collectionDoc(c echo.Context, col geo.Collection) CollectionDoc
 			{Href: p + "/items", Rel: "items", Type: ContentTypeGeoJSON, Title: "Features (GeoJSON)"},
 			{Href: p + "/items?f=html", Rel: "items", Type: typeHTML, Title: "Features (HTML)"},
 			{Href: b + "/collections", Rel: "parent", Type: ContentTypeJSON, Title: "All collections"},
+			{Href: p + "/queryables", Rel: RelQueryables, Type: ContentTypeSchema, Title: "Queryables: what a filter may name"},
+			{Href: p + "/sortables", Rel: RelSortables, Type: ContentTypeSchema, Title: "Sortables: what sortby may name"},
 			{Href: p + "/tiles", Rel: "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", Type: ContentTypeJSON, Title: "Vector tilesets"},
 			{Href: b + "/tiles/" + pathEsc(col.ID) + "/tilejson.json", Rel: "describedby", Type: ContentTypeJSON, Title: "TileJSON 3.0.0 of the vector tiles"},
 		},

@@ -16,7 +16,7 @@ import (
 
 // itemsParams are the standard parameters of /collections/{id}/items; any
 // other parameter must name a property of the collection (an equality filter).
-var itemsParams = []string{"bbox", "bbox-crs", "crs", "datetime", "f", "limit", "offset", "properties"}
+var itemsParams = []string{"bbox", "bbox-crs", "crs", "datetime", "f", "filter", "filter-crs", "filter-lang", "limit", "offset", "properties", "sortby"}
 
 func isItemsParam(k string) bool {
 	for _, p := range itemsParams {
@@ -97,6 +97,14 @@ func parseItems(c echo.Context, col geo.Collection) (itemsRequest, error) {
 	}
 	if v := q["properties"]; v != "" {
 		r.keep = ParseProperties(v)
+	}
+	if err := parseFilter(q, col, &r.query); err != nil {
+		return r, err
+	}
+	if v, ok := q["sortby"]; ok {
+		if r.query.SortBy, err = ParseSortBy(v, col); err != nil {
+			return r, err
+		}
 	}
 	return r, nil
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"kzmap/geo/cql2"
 )
 
 // Conformance classes kzmap passes, spelled as the standard spells them:
@@ -17,6 +19,16 @@ var conformsTo = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	// OGC API – Features Part 3 (filter.go, queryables.go); the CQL2
+	// classes are appended from cql2.Conformance.
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+	// What QGIS looks for: the spatial class under its draft name.
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-operators",
+	// OGC API – Features Part 8 (draft): sortby and /sortables (sortby.go).
+	"http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
 	// OGC API – Tiles 1.0: vector tiles of each collection (tiles.go).
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
@@ -90,9 +102,9 @@ func (s *server) conformance(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := Conformance{ConformsTo: conformsTo}
+	doc := Conformance{ConformsTo: append(slices.Clone(conformsTo), cql2.Conformance...)}
 	if s.writesEnabled() {
-		doc.ConformsTo = append(slices.Clone(conformsTo), writeConformance...)
+		doc.ConformsTo = append(doc.ConformsTo, writeConformance...)
 	}
 	if f == formatHTML {
 		return s.renderHTML(c, "conformance", "Conformance", doc)

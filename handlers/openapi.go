@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"kzmap/geo"
+	"kzmap/geo/cql2"
 )
 
 // obj is a JSON object of the OpenAPI document; encoding/json writes its keys
@@ -221,6 +222,22 @@ func (s *server) openAPIPaths() obj {
 				},
 			},
 		},
+		"/collections/{collectionId}/queryables": obj{"get": obj{
+			"tags": []string{"Data"}, "summary": "What a filter may name", "operationId": "getQueryables",
+			"description": "A JSON Schema of the collection's queryables: its properties, `geometry`, its time properties and (with time) `datetime`.",
+			"parameters":  []obj{col, ref("parameters", "fJSON")},
+			"responses": responses(obj{"description": "The queryables", "content": obj{
+				ContentTypeSchema: obj{"schema": obj{"type": "object", "required": []string{"type", "properties"}}},
+			}}, "400", "404"),
+		}},
+		"/collections/{collectionId}/sortables": obj{"get": obj{
+			"tags": []string{"Data"}, "summary": "What sortby may name", "operationId": "getSortables",
+			"description": "A JSON Schema of the properties sortby may name, in the shape of the queryables.",
+			"parameters":  []obj{col, ref("parameters", "fJSON")},
+			"responses": responses(obj{"description": "The sortables", "content": obj{
+				ContentTypeSchema: obj{"schema": obj{"type": "object", "required": []string{"type", "properties"}}},
+			}}, "400", "404"),
+		}},
 		"/collections/{collectionId}/lookup": obj{"get": obj{
 			"tags": []string{"Look-up"}, "summary": "Features of a collection that contain a point", "operationId": "lookupCollection",
 			"description": "Boundary included; empty outside the collection's features.",
@@ -247,7 +264,7 @@ func (s *server) openAPIPaths() obj {
 // itemsParameters are the standard parameters of an items path.
 func itemsParameters(first ...obj) []obj {
 	ps := append([]obj{}, first...)
-	for _, name := range []string{"limit", "offset", "bbox", "bbox-crs", "datetime", "properties", "f"} {
+	for _, name := range []string{"limit", "offset", "bbox", "bbox-crs", "datetime", "properties", "filter", "filter-lang", "filter-crs", "sortby", "f"} {
 		ps = append(ps, ref("parameters", name))
 	}
 	return ps
@@ -333,6 +350,17 @@ func components() obj {
 				"A date covers its whole day.", false, obj{"type": "string"}),
 			"properties": queryParam("properties", "Return only these properties.", false,
 				obj{"type": "array", "items": obj{"type": "string"}}),
+			// GDAL's OAPIF driver pushes -where down when the items
+			// operation declares filter and filter-lang lists cql-text.
+			"filter": queryParam("filter", "A CQL2 filter (OGC API – Features Part 3) on the collection's queryables; combined with the other parameters by AND. "+
+				"A filter that does not parse or type-check is a 400 naming its position.", false,
+				obj{"type": "string", "maxLength": cql2.MaxInputBytes}),
+			"filter-lang": queryParam("filter-lang", "Language of filter; `cql-text` is read as `cql2-text`.", false,
+				obj{"type": "string", "enum": filterLangs, "default": cql2.LangText}),
+			"filter-crs": queryParam("filter-crs", "CRS of the geometries in filter; only CRS84.", false,
+				obj{"type": "string", "format": "uri", "enum": []string{CRS84}}),
+			"sortby": queryParam("sortby", "Order by these sortable properties (`+name,-population`: `-` descending, `+` or nothing ascending), then by id; paging links keep it.", false,
+				obj{"type": "array", "items": obj{"type": "string", "pattern": "^[+-]?[^,]+$"}}),
 			"f": queryParam("f", "Answer format; otherwise the Accept header decides (JSON by default).", false,
 				obj{"type": "string", "enum": []string{"json", "html"}}),
 			"fJSON": queryParam("f", "Answer format.", false, obj{"type": "string", "enum": []string{"json"}}),

@@ -42,6 +42,11 @@ func (s *server) routes() []route {
 		{getHead, "/collections/:collectionId/items/:featureId", s.item, "getFeature"},
 		{options, "/collections/:collectionId/items/:featureId", s.itemOptions, "optionsFeature"},
 
+		// OGC API – Features Part 3: what a filter may name (queryables.go).
+		{getHead, "/collections/:collectionId/queryables", s.collectionQueryables, "getQueryables"},
+		// OGC API – Features Part 8 (draft): what sortby may name (sortby.go).
+		{getHead, "/collections/:collectionId/sortables", s.collectionSortables, "getSortables"},
+
 		// Look-up and search (lookup.go, search.go).
 		{getHead, "/collections/:collectionId/lookup", s.collectionLookup, "lookupCollection"},
 		{getHead, "/lookup", s.lookup, "lookup"},

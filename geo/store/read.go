@@ -105,13 +105,24 @@ func (s *Store) Items(collection string, q geo.Query) (geo.Page, error) {
 		return geo.Page{}, fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
 	}
 	cands := cs.entries
-	if len(q.Boxes) > 0 {
+	if q.FilterBoxes != nil && len(q.FilterBoxes) == 0 {
+		return geo.Page{Features: []*geo.Feature{}}, nil
+	}
+	// The spatial index answers bbox's boxes when there are any, else the
+	// filter's; the filter's boxes then narrow bbox's candidates.
+	index, narrow := q.Boxes, []orb.Bound(nil)
+	if len(index) == 0 {
+		index = q.FilterBoxes
+	} else {
+		narrow = q.FilterBoxes
+	}
+	if len(index) > 0 {
 		// Candidates from BuntDB's spatial index, tested exactly; a bitset
 		// over entry positions dedupes across boxes and keeps id order.
 		hit := make([]uint64, (len(cs.entries)+63)/64)
 		prefix := len(featPrefix(collection))
 		err := s.db.View(func(tx *buntdb.Tx) error {
-			for _, b := range q.Boxes {
+			for _, b := range index {
 				err := tx.Intersects(indexName(collection), boundKey(b), func(k, _ string) bool {
 					e := cs.byID[k[prefix:]]
 					if e != nil && hit[e.idx/64]&(1<<(e.idx%64)) == 0 && e.prep.IntersectsBound(b) {
@@ -142,6 +153,7 @@ func (s *Store) Items(collection string, q geo.Query) (geo.Page, error) {
 	useTime := q.Time != nil && cs.meta.TimeStart != ""
 	page := geo.Page{Features: []*geo.Feature{}}
 	offset := max(q.Offset, 0)
+	var sorted []*geo.Feature // every match, when the query sorts
 	for _, e := range cands {
 		if useTime && (!e.hasTime || !q.Time.Overlaps(e.t0, e.t1)) {
 			continue
@@ -149,12 +161,43 @@ func (s *Store) Items(collection string, q geo.Query) (geo.Page, error) {
 		if !matchEquals(e.f, q.Equals) {
 			continue
 		}
+		if narrow != nil && !intersectsAny(e.prep, narrow) {
+			continue
+		}
+		if q.Filter != nil && !q.Filter.Match(e.f) {
+			continue
+		}
 		page.Matched++
+		if len(q.SortBy) > 0 {
+			sorted = append(sorted, e.f)
+			continue
+		}
 		if page.Matched > offset && (q.Limit <= 0 || len(page.Features) < q.Limit) {
 			page.Features = append(page.Features, e.f)
 		}
 	}
+	if len(q.SortBy) > 0 {
+		// The candidates are in id order; a stable sort keeps it as the last key.
+		sort.SliceStable(sorted, func(i, j int) bool { return geo.SortLess(q.SortBy, sorted[i], sorted[j]) })
+		if offset < len(sorted) {
+			sorted = sorted[offset:]
+			if q.Limit > 0 && len(sorted) > q.Limit {
+				sorted = sorted[:q.Limit]
+			}
+			page.Features = sorted
+		}
+	}
 	return page, nil
+}
+
+// intersectsAny reports whether the geometry meets any of the boxes.
+func intersectsAny(p interface{ IntersectsBound(orb.Bound) bool }, boxes []orb.Bound) bool {
+	for _, b := range boxes {
+		if p.IntersectsBound(b) {
+			return true
+		}
+	}
+	return false
 }
 
 func matchEquals(f *geo.Feature, eq map[string]string) bool {
