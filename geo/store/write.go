@@ -118,6 +118,20 @@ func (s *Store) importUndo(coll string, exists, replace bool, sts []staged) (und
 	return undo, nil
 }
 
+// existing is the state of a collection that a write may change, or the
+// error the write answers: the store refuses writes (see syncErr), or there
+// is no such collection. Callers hold wmu.
+func (s *Store) existing(collection string) (*collState, error) {
+	if s.syncErr != nil {
+		return nil, s.syncErr
+	}
+	old := s.snap.Load().colls[collection]
+	if old == nil {
+		return nil, fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
+	}
+	return old, nil
+}
+
 // Put adds or replaces one feature of an existing collection, validated and
 // repaired as in Import, in one durable transaction.
 func (s *Store) Put(collection string, f *geo.Feature) error {
@@ -126,12 +140,9 @@ func (s *Store) Put(collection string, f *geo.Feature) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if s.syncErr != nil {
-		return s.syncErr
-	}
-	old := s.snap.Load().colls[collection]
-	if old == nil {
-		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
+	old, err := s.existing(collection)
+	if err != nil {
+		return err
 	}
 	st, err := s.stage(collection, -1, f)
 	if err != nil {
@@ -159,12 +170,9 @@ func (s *Store) Put(collection string, f *geo.Feature) error {
 func (s *Store) Delete(collection, id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if s.syncErr != nil {
-		return s.syncErr
-	}
-	old := s.snap.Load().colls[collection]
-	if old == nil {
-		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
+	old, err := s.existing(collection)
+	if err != nil {
+		return err
 	}
 	if old.byID[id] == nil {
 		return fmt.Errorf("store: %q in %q: %w", id, collection, geo.ErrNoFeature)
@@ -314,12 +322,9 @@ func mapValues(m map[string]*entry) []*entry {
 func (s *Store) PutMany(collection string, fs []*geo.Feature) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if s.syncErr != nil {
-		return s.syncErr
-	}
-	old := s.snap.Load().colls[collection]
-	if old == nil {
-		return fmt.Errorf("store: %q: %w", collection, geo.ErrNoCollection)
+	old, err := s.existing(collection)
+	if err != nil {
+		return err
 	}
 	sts, err := s.stageAll(collection, fs)
 	if err != nil {
